@@ -1,0 +1,1 @@
+"""nofu — the work system of a municipal payment promotion center."""

@@ -1,0 +1,3 @@
+from nofu.cli import main
+
+main()
