@@ -14,7 +14,9 @@ to agree with `compute` exactly.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -30,6 +32,7 @@ __all__ = [
     "DEFAULT_RATES",
     "LOCAL_TAX",
     "AmountTooLarge",
+    "IntArray",
     "DemandNoticeBeforeDue",
     "EntaikinError",
     "InvalidPayment",
@@ -48,6 +51,7 @@ __all__ = [
     "compute",
     "compute_many",
     "first_period_end",
+    "parse_payments",
     "rates_from_special_base",
 ]
 
@@ -370,6 +374,34 @@ def _check_payments(payments: Iterable[tuple[date, int]]) -> list[tuple[date, in
     return sorted(out, key=lambda p: p[0])
 
 
+_ENTRY_SPLIT = re.compile(r"[\n;]+|,(?=\s*\d{4}[-/.])")
+_ENTRY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*[:\s]\s*(\d{1,3}(?:,\d{3})+|\d+)\s*円?")
+
+
+def parse_payments(text: str) -> list[tuple[date, int]]:
+    """Partial payments typed by a person: "2021-07-15:30000,2021-09-01:10000" (the CLI)
+    or one "2021/07/15 30,000円" per line (the calculator page). Full-width digits are fine.
+    """
+    out: list[tuple[date, int]] = []
+    for raw in _ENTRY_SPLIT.split(unicodedata.normalize("NFKC", text or "")):
+        entry = raw.strip()
+        if not entry:
+            continue
+        m = _ENTRY.fullmatch(entry)
+        if not m:
+            raise InvalidPayment(f"一部納付「{entry}」を読めません（例: 2021-07-15 30000）")
+        y, mo, d, amount = m.groups()
+        try:
+            day = date(int(y), int(mo), int(d))
+        except ValueError:
+            raise InvalidPayment(f"一部納付「{entry}」の日付が正しくありません") from None
+        paid = int(amount.replace(",", ""))
+        if paid <= 0:
+            raise InvalidPayment(f"一部納付「{entry}」の金額は1円以上で指定してください")
+        out.append((day, paid))
+    return out
+
+
 def compute(
     amount: int,
     due: date,
@@ -560,7 +592,7 @@ def compute_many(
     until: Any,
     rule_ids: Any = None,
     *,
-    rule_sets: Mapping[Hashable, RuleSet] | Sequence[RuleSet] = (LOCAL_TAX,),
+    rule_sets: Mapping[Any, RuleSet] | Sequence[RuleSet] = (LOCAL_TAX,),
     rates: RateTable = DEFAULT_RATES,
     demand_notice: Any = None,
     payments: Mapping[int, Sequence[tuple[date, int]]] | None = None,

@@ -30,6 +30,7 @@ from nofu.lib.entaikin import (
     compute,
     compute_many,
     first_period_end,
+    parse_payments,
     rates_from_special_base,
 )
 
@@ -559,3 +560,28 @@ class TestBulk:
 
     def test_empty(self) -> None:
         assert compute_many([], [], date(2022, 1, 31)).tolist() == []
+
+
+class TestParsePayments:
+    def test_cli_form(self) -> None:
+        assert parse_payments("2021-07-15:30000,2021-09-01:10000") == [
+            (date(2021, 7, 15), 30000),
+            (date(2021, 9, 1), 10000),
+        ]
+
+    def test_page_form_with_separators_and_full_width(self) -> None:
+        text = "2021/07/15 30,000円\n\n２０２１－０９－０１　１０，０００\n2021.10.01:5,000,2021-11-01:1"
+        assert parse_payments(text) == [
+            (date(2021, 7, 15), 30000),
+            (date(2021, 9, 1), 10000),
+            (date(2021, 10, 1), 5000),
+            (date(2021, 11, 1), 1),
+        ]
+
+    def test_empty(self) -> None:
+        assert parse_payments("") == [] and parse_payments(" \n ") == []
+
+    @pytest.mark.parametrize("text", ["2021-07-15", "30000", "2021-02-30 100", "2021-07-15 0"])
+    def test_unreadable(self, text: str) -> None:
+        with pytest.raises(InvalidPayment):
+            parse_payments(text)
