@@ -64,7 +64,7 @@ class ChangeForm(forms.Form):
         label="変更理由",
         max_length=500,
         widget=forms.TextInput(attrs={"size": 50}),
-        help_text="例: 令和9年の延滞金特例基準割合の告示による",
+        help_text="例: 令和9年の延滞金特例基準割合の告示による／条例改正による",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -88,14 +88,18 @@ class RateForm(ChangeForm):
         required=False,
         help_text="空欄なら特例基準割合＋7.3%（上限14.6%）",
     )
-    note = forms.CharField(label="備考", max_length=200, required=False)
+    note = forms.CharField(
+        label="備考", max_length=200, required=False, widget=forms.TextInput(attrs={"size": 50})
+    )
 
     field_order = ["year", "special_base", "first_rate", "later_rate", "note", "reason"]
 
 
 class SubjectRuleForm(ChangeForm):
     subject_code = forms.CharField(label="科目コード", max_length=4)
-    subject_name = forms.CharField(label="科目", max_length=50)
+    subject_name = forms.CharField(
+        label="科目", max_length=50, widget=forms.TextInput(attrs={"size": 40})
+    )
     first_period_months = forms.IntegerField(
         label="低率期間（月数）", min_value=0, max_value=120, initial=1
     )
@@ -114,7 +118,12 @@ class SubjectRuleForm(ChangeForm):
     shift_closed_due = forms.BooleanField(
         label="休日の納期限を翌営業日とする", required=False, initial=True
     )
-    basis = forms.CharField(label="根拠（条例名など）", max_length=200, required=False)
+    basis = forms.CharField(
+        label="根拠（条例名など）",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 50}),
+    )
 
     field_order = [
         "subject_code",

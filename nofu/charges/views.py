@@ -3,6 +3,7 @@ computing is in nofu.lib.entaikin, changing the rules in nofu.charges.actions.""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -63,12 +64,21 @@ def calculator(request: HttpRequest) -> HttpResponse:
     return render(request, template, ctx)
 
 
+def missing_years(today: date) -> list[int]:
+    """This year, and from October next year too, when their rates are not registered:
+    a charge running into such a year cannot be computed (the rate is never guessed)."""
+    wanted = [today.year] + ([today.year + 1] if today.month >= 10 else [])
+    have = set(YearRate.objects.filter(year__in=wanted).values_list("year", flat=True))
+    return [y for y in wanted if y not in have]
+
+
 @require_capability("rules.edit")
 def rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "charges/rules.html",
         {
+            "missing_years": missing_years(timezone.localdate()),
             "rates": YearRate.objects.all(),
             "subjects": SubjectRule.objects.all(),
             "changes": RuleChange.objects.select_related("actor")[:10],

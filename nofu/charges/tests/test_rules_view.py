@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from unittest import mock
+
 from nofu.test import BaseTestCase
 
 URL = "/charges/rules/"
@@ -22,3 +25,10 @@ class RulesViewTests(BaseTestCase):
         self.assertContains(r, "/charges/rules/rates/2021")
         self.assertContains(r, "/charges/rules/subjects/10")
         self.assertContains(r, "新規登録")  # the seed is the first history entry
+
+    def test_warns_when_next_years_rate_is_missing(self) -> None:
+        self.login(self.mia)
+        with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 11, 24)):
+            self.assertContains(self.client.get(URL), "2027年の割合が未登録です")
+        with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 9, 30)):
+            self.assertNotContains(self.client.get(URL), "未登録です")
