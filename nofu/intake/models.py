@@ -53,6 +53,11 @@ class RowError(models.Model):
     column = models.CharField("列", max_length=50, blank=True)
     value = models.CharField("値", max_length=200, blank=True)
     message = models.CharField("内容", max_length=300)
+    severity = models.CharField("区分", max_length=10, default="error")  # error | warning
 
     class Meta:
         ordering = ["row_no", "id"]
+
+    @property
+    def severity_label(self) -> str:
+        return "エラー（取込なし）" if self.severity == "error" else "警告（取込済）"

@@ -91,6 +91,9 @@ class Installment(models.Model):
     phone2 = models.CharField("電話番号2", max_length=20, blank=True)
     # the row exactly as it arrived, every column including unknown ones
     raw = models.JSONField("受領データ", default=dict)
+    row_hash = models.BigIntegerField(
+        default=0
+    )  # tells an unchanged re-sent row from a changed one
     batch = models.ForeignKey("intake.ImportBatch", on_delete=models.PROTECT, related_name="+")
     row_no = models.IntegerField("行番号")
     # for the collection rate: the delinquency as first handed over

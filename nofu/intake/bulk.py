@@ -1,0 +1,81 @@
+"""Bulk writes for imports: COPY on PostgreSQL, executemany on SQLite.
+
+The import benchmark's baseline uses these same primitives, so the ratio it prints
+measures the import's own work (parsing, validation, normalization, payers), not a
+faster or slower way of talking to the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+BATCH = 5000
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    n = 0
+    with connection.cursor() as cur:
+        if is_postgres():
+            cols = ", ".join(columns)
+            raw = cur.cursor  # psycopg 3 cursor under Django's wrapper
+            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+            return n
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('%s' for _ in columns)})"
+        chunk: list[Sequence[Any]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= BATCH:
+                cur.executemany(sql, chunk)
+                n += len(chunk)
+                chunk = []
+        if chunk:
+            cur.executemany(sql, chunk)
+            n += len(chunk)
+    return n
+
+
+def allocate_ids(table: str, n: int) -> list[int]:
+    """Primary keys for n new rows, taken inside the import's transaction."""
+    if n == 0:
+        return []
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [r[0] for r in cur.fetchall()]
+        # SQLite: the import holds the write lock (BEGIN IMMEDIATE), so max(id) is stable.
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        start = cur.fetchone()[0] + 1
+        return list(range(start, start + n))
+
+
+def temp_ids(name: str, ids: Iterable[int]) -> None:
+    """A temporary table of ids, for set-based updates over many rows."""
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
+    bulk_insert(name, ["id"], ((i,) for i in sorted(set(ids))))
+
+
+def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    with connection.cursor() as cur:
+        chunk: list[Sequence[Any]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= BATCH:
+                cur.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cur.executemany(sql, chunk)

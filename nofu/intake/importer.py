@@ -1,0 +1,633 @@
+"""Importing the city's files: 架電対象者データ and 収納データ.
+
+`file_import` is the one entry point (the CLI and the upload page both call it). A file
+is imported atomically: either all of its valid rows are in, with every rejected row
+reported (row number, column, reason), or, when the file itself is unusable, nothing
+is. Re-importing the same or an updated file updates rows by (抽出元, 債権番号) and never
+duplicates. Every file read is entered in the データ授受管理簿, whatever the outcome.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from nofu.audit.actions import audit_record, exchange_record, sha256_of
+from nofu.audit.models import Direction
+from nofu.intake import fields as F
+from nofu.intake.bulk import bulk_insert, executemany, temp_ids
+from nofu.intake.models import BatchStatus, FileKind, ImportBatch
+from nofu.lib import address as addr
+from nofu.lib import japanese
+from nofu.lib.phones import phone_kind
+from nofu.lib.readers import ROW_NO, FileError, Table, read_table
+from nofu.lib.subjects import subject_name
+from nofu.payers.assign import PayerAssigner, default_assigner
+
+MAX_ROW_ERRORS_KEPT = 100_000
+
+
+@dataclass
+class Problem:
+    row_no: int
+    column: str
+    value: str
+    message: str
+    severity: str  # "error" rejects the row, "warning" does not
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _py_dtype(values: list[Any]) -> pl.DataType | None:
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, bool):
+        return pl.Boolean()
+    if isinstance(sample, int):
+        return pl.Int64()
+    if sample is not None and type(sample).__name__ == "date":
+        return pl.Date()
+    return pl.String()
+
+
+def parse_columns(table: Table, columns: Sequence[F.Column]) -> tuple[pl.DataFrame, list[Problem]]:
+    """Runs each column's parser once per distinct value and maps the results back."""
+    df = table.df
+    out: list[pl.Series] = [df[ROW_NO]]
+    problems: list[Problem] = []
+    for col in columns:
+        if col.header not in table.columns:
+            out.append(pl.Series(col.field, [col.parse("")] * df.height))
+            continue
+        series = df[col.header]
+        values: dict[str, Any] = {}
+        for raw in series.unique().to_list():
+            try:
+                values[raw] = col.parse(raw)
+            except F.CellError as exc:
+                values[raw] = None
+                problems.extend(_problems(df, col.header, raw, str(exc), "error"))
+            except F.CellWarning as exc:
+                values[raw] = col.parse("")  # the blank value; the original stays in `raw`
+                problems.extend(_problems(df, col.header, raw, str(exc), "warning"))
+        keys = list(values)
+        vals = list(values.values())
+        mapped = series.replace_strict(keys, vals, return_dtype=_py_dtype(vals)).alias(col.field)
+        out.append(mapped)
+    return pl.DataFrame(out), problems
+
+
+def _problems(
+    df: pl.DataFrame, header: str, raw: str, message: str, severity: str
+) -> list[Problem]:
+    rows = df.filter(pl.col(header) == raw)[ROW_NO].to_list()
+    shown = raw if len(raw) <= 100 else raw[:100] + "…"
+    return [Problem(n, header, shown, message, severity) for n in rows]
+
+
+def _missing_required(table: Table, columns: Sequence[F.Column]) -> None:
+    missing = [c.header for c in columns if c.required and c.header not in table.columns]
+    if missing:
+        raise FileError(f"必須の列がありません: {'、'.join(missing)}")
+
+
+def _file_kind(table: Table) -> str:
+    if "収納日" in table.columns and "収納額" in table.columns:
+        return FileKind.PAYMENTS
+    return FileKind.CALL_TARGETS
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def file_import(
+    *,
+    data: bytes,
+    file_name: str,
+    actor: Any,
+    request: Any = None,
+    assigner: PayerAssigner | None = None,
+) -> ImportBatch:
+    started = time.monotonic()
+    sha = sha256_of(data)
+    try:
+        table = read_table(data)
+        kind = _file_kind(table)
+        columns = F.PAYMENT_COLUMNS if kind == FileKind.PAYMENTS else F.CALL_TARGET_COLUMNS
+        _missing_required(table, columns)
+    except FileError as exc:
+        return _record_rejected(data, file_name, sha, str(exc), actor, request, started)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=file_name,
+            kind=kind,
+            encoding=table.encoding,
+            sha256=sha,
+            size_bytes=len(data),
+            status=BatchStatus.IMPORTED,
+            rows_read=0,
+            columns=table.columns,
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        parsed, problems = parse_columns(table, columns)
+        problems.extend(Problem(n, "", "", msg, "error") for n, msg in table.bad_rows)
+        if kind == FileKind.PAYMENTS:
+            counts = _import_payments(batch, parsed, problems)
+        else:
+            counts = _import_call_targets(
+                batch, table, parsed, problems, assigner or default_assigner()
+            )
+        rejected_rows = {p.row_no for p in problems if p.severity == "error"}
+        batch.rows_read = table.df.height + len(table.bad_rows)
+        batch.rows_rejected = len(rejected_rows)
+        batch.rows_inserted, batch.rows_updated, batch.rows_unchanged = counts
+        batch.source_system = _source_label(parsed)
+        batch.status = BatchStatus.PARTIAL if rejected_rows else BatchStatus.IMPORTED
+        batch.seconds = round(time.monotonic() - started, 3)
+        batch.save()
+        _save_problems(batch, problems)
+        summary = (
+            f"{file_name}: 読込{batch.rows_read}件、新規{batch.rows_inserted}件、"
+            f"更新{batch.rows_updated}件、変更なし{batch.rows_unchanged}件、エラー{batch.rows_rejected}件"
+        )
+        audit_record(
+            actor=actor,
+            action="import",
+            target_type="import_batch",
+            target_id=batch.pk,
+            summary=summary,
+            detail={"sha256": sha, "kind": kind},
+            request=request,
+        )
+        exchange_record(
+            actor=actor,
+            direction=Direction.IN,
+            kind=FileKind(kind).label,
+            file_name=file_name,
+            source_system=batch.source_system,
+            sha256=sha,
+            size_bytes=len(data),
+            rows_read=batch.rows_read,
+            rows_imported=batch.rows_imported,
+            rows_rejected=batch.rows_rejected,
+            status=batch.get_status_display(),
+        )
+    return batch
+
+
+def _source_label(parsed: pl.DataFrame) -> str:
+    names = [s for s in parsed["source_system"].unique().to_list() if s]
+    return "・".join(sorted(names))
+
+
+def _record_rejected(
+    data: bytes, file_name: str, sha: str, message: str, actor: Any, request: Any, started: float
+) -> ImportBatch:
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=file_name,
+            sha256=sha,
+            size_bytes=len(data),
+            status=BatchStatus.REJECTED,
+            file_error=message,
+            actor=actor if getattr(actor, "pk", None) else None,
+            seconds=round(time.monotonic() - started, 3),
+        )
+        audit_record(
+            actor=actor,
+            action="import.rejected",
+            target_type="import_batch",
+            target_id=batch.pk,
+            summary=f"{file_name}: {message}",
+            request=request,
+        )
+        exchange_record(
+            actor=actor,
+            direction=Direction.IN,
+            kind="取込不可",
+            file_name=file_name,
+            sha256=sha,
+            size_bytes=len(data),
+            status="取込不可",
+            note=message,
+        )
+    return batch
+
+
+def _save_problems(batch: ImportBatch, problems: list[Problem]) -> None:
+    problems.sort(key=lambda p: (p.row_no, p.severity != "error"))
+    bulk_insert(
+        "intake_rowerror",
+        ["batch_id", "row_no", "column", "value", "message", "severity"],
+        (
+            (batch.pk, p.row_no, p.column, p.value[:200], p.message[:300], p.severity)
+            for p in problems[:MAX_ROW_ERRORS_KEPT]
+        ),
+    )
+
+
+def _rejected(parsed: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    bad = [p.row_no for p in problems if p.severity == "error"]
+    return parsed.filter(~pl.col(ROW_NO).is_in(bad)) if bad else parsed
+
+
+def _first_of_duplicates(
+    parsed: pl.DataFrame, problems: list[Problem], key: list[str], label: str
+) -> pl.DataFrame:
+    """Keeps the first row of a key that occurs twice in one file; reports the others."""
+    first = parsed.group_by(key, maintain_order=True).agg(pl.col(ROW_NO).min().alias("__first"))
+    dup = parsed.join(first, on=key).filter(pl.col(ROW_NO) != pl.col("__first"))
+    for row_no, value, first_no in dup.select(ROW_NO, key[-1], "__first").iter_rows():
+        problems.append(
+            Problem(
+                row_no,
+                label,
+                str(value),
+                f"同じ{label}が{first_no}行目にもあります（最初の行を取り込みました）。",
+                "error",
+            )
+        )
+    return parsed.filter(~pl.col(ROW_NO).is_in(dup[ROW_NO].to_list())) if dup.height else parsed
+
+
+# ---------------------------------------------------------------- call targets
+
+
+INSTALLMENT_COLUMNS = [
+    "source_system",
+    "receivable_key",
+    "payer_id",
+    "resident_no",
+    "subject_code",
+    "subject_name",
+    "fiscal_year",
+    "installment",
+    "due_date",
+    "assessed",
+    "unpaid",
+    "late_charge_at_extraction",
+    "demand_notice_date",
+    "account_transfer",
+    "note",
+    "child_name",
+    "school_name",
+    "name",
+    "name_kana",
+    "birth_date",
+    "sex",
+    "nationality",
+    "corporation",
+    "postal_code",
+    "address",
+    "building",
+    "phone1",
+    "phone2",
+    "raw",
+    "row_hash",
+    "batch_id",
+    "row_no",
+    "handed_over_on",
+    "unpaid_at_handover",
+    "updated_at",
+]
+UPDATED_COLUMNS = [
+    c
+    for c in INSTALLMENT_COLUMNS
+    if c
+    not in ("source_system", "receivable_key", "payer_id", "handed_over_on", "unpaid_at_handover")
+]
+
+
+def _derive_identity(table: Table, parsed: pl.DataFrame) -> pl.DataFrame:
+    """Search and matching keys, address split, corporation flag: once per distinct value."""
+    names = parsed["name"].unique().to_list()
+    name_keys = {n: japanese.name_key(n) for n in names}
+    corp_by_name = {n: japanese.is_corporation_name(n) for n in names}
+    kanas = parsed["name_kana"].unique().to_list()
+    kana_keys = {k: japanese.kana_name_key(k) for k in kanas}
+    triples = parsed.select("address", "building", "postal_code").unique()
+    addr_rows = []
+    for a, b, p in triples.iter_rows():
+        n = addr.normalize_address(a, b, p)
+        addr_rows.append((a, b, p, n.display, n.building, n.key, n.postal_code or p or ""))
+    addr_df = pl.DataFrame(
+        addr_rows,
+        orient="row",
+        schema={
+            "address": pl.String,
+            "building": pl.String,
+            "postal_code": pl.String,
+            "address_display": pl.String,
+            "building_n": pl.String,
+            "address_key": pl.String,
+            "postal_n": pl.String,
+        },
+    )
+    out = parsed.with_columns(
+        pl.col("name").replace_strict(name_keys, return_dtype=pl.String).alias("name_key"),
+        pl.col("name_kana").replace_strict(kana_keys, return_dtype=pl.String).alias("kana_key"),
+        pl.coalesce(
+            pl.col("corporation"),
+            pl.col("name").replace_strict(corp_by_name, return_dtype=pl.Boolean),
+        ).alias("corporation"),
+    ).join(addr_df, on=["address", "building", "postal_code"], how="left", maintain_order="left")
+    raw = table.df.select(
+        ROW_NO,
+        pl.struct([pl.col(c) for c in table.columns]).struct.json_encode().alias("raw"),
+    )
+    out = out.join(raw, on=ROW_NO, how="left", maintain_order="left")
+    return out.with_columns(
+        pl.col("raw").hash(seed=20251).reinterpret(signed=True).alias("row_hash"),
+        pl.col("building_n").alias("building"),
+        pl.col("postal_n").alias("postal_code"),
+        pl.col("subject_code")
+        .map_elements(subject_name, return_dtype=pl.String)
+        .alias("subject_label"),
+    )
+
+
+def _existing_installments(source_systems: list[str]) -> pl.DataFrame:
+    schema = {
+        "source_system": pl.String,
+        "receivable_key": pl.String,
+        "__id": pl.Int64,
+        "__payer": pl.Int64,
+        "__hash": pl.Int64,
+    }
+    rows: list[tuple] = []
+    with connection.cursor() as cur:
+        for s in source_systems:
+            cur.execute(
+                "SELECT source_system, receivable_key, id, payer_id, row_hash "
+                "FROM payers_installment WHERE source_system = %s",
+                [s],
+            )
+            rows.extend(cur.fetchall())
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _import_call_targets(
+    batch: ImportBatch,
+    table: Table,
+    parsed: pl.DataFrame,
+    problems: list[Problem],
+    assigner: PayerAssigner,
+) -> tuple[int, int, int]:
+    over = parsed.filter(pl.col("unpaid") > pl.col("assessed"))
+    for row_no, unpaid, assessed in over.select(ROW_NO, "unpaid", "assessed").iter_rows():
+        problems.append(
+            Problem(
+                row_no,
+                "未納額",
+                str(unpaid),
+                f"未納額（{unpaid:,}円）が調定額（{assessed:,}円）を超えています。",
+                "error",
+            )
+        )
+    rows = _rejected(parsed, problems)
+    rows = _first_of_duplicates(rows, problems, ["source_system", "receivable_key"], "債権番号")
+    if rows.height == 0:
+        return 0, 0, 0
+    rows = _derive_identity(table, rows)
+    now = timezone.now()
+    today = timezone.localdate()
+    existing = _existing_installments(rows["source_system"].unique().to_list())
+    rows = rows.join(
+        existing, on=["source_system", "receivable_key"], how="left", maintain_order="left"
+    )
+    new = rows.filter(pl.col("__id").is_null())
+    changed = rows.filter(pl.col("__id").is_not_null() & (pl.col("__hash") != pl.col("row_hash")))
+    unchanged = rows.height - new.height - changed.height
+
+    changed = changed.with_columns(pl.col("__payer").alias("payer_id"))
+    if new.height:
+        payer_ids = assigner.assign(new, now=now)
+        new = new.with_columns(payer_ids.alias("payer_id"))
+        bulk_insert(
+            "payers_installment",
+            INSTALLMENT_COLUMNS,
+            _installment_tuples(new, batch.pk, now, today, fresh=True),
+        )
+    else:
+        new = new.with_columns(pl.lit(None, pl.Int64).alias("payer_id"))
+    if changed.height:
+        sets = ", ".join(f"{c} = %s" for c in UPDATED_COLUMNS)
+        executemany(
+            f"UPDATE payers_installment SET {sets} WHERE id = %s",
+            (
+                (*t, i)
+                for t, i in zip(
+                    _installment_tuples(changed, batch.pk, now, today, fresh=False),
+                    changed["__id"].to_list(),
+                    strict=True,
+                )
+            ),
+        )
+    touched = pl.concat(
+        [new.select("payer_id", *_CONTACT_FIELDS), changed.select("payer_id", *_CONTACT_FIELDS)]
+    )
+    _upsert_phones(touched, today)
+    _upsert_addresses(touched, today)
+    payers_refresh_totals(touched["payer_id"].unique().to_list())
+    return new.height, changed.height, unchanged
+
+
+_CONTACT_FIELDS = [
+    "source_system",
+    "phone1",
+    "phone2",
+    "postal_code",
+    "address_display",
+    "building",
+    "address_key",
+]
+
+
+def _installment_tuples(df: pl.DataFrame, batch_id: int, now: Any, today: Any, *, fresh: bool):
+    cols = df.select(
+        "source_system",
+        "receivable_key",
+        "payer_id",
+        "resident_no",
+        "subject_code",
+        pl.when(pl.col("subject_name") != "").then("subject_name").otherwise("subject_label"),
+        "fiscal_year",
+        "installment",
+        "due_date",
+        "assessed",
+        "unpaid",
+        "late_charge_at_extraction",
+        "demand_notice_date",
+        "account_transfer",
+        "note",
+        "child_name",
+        "school_name",
+        "name",
+        "name_kana",
+        "birth_date",
+        "sex",
+        "nationality",
+        "corporation",
+        "postal_code",
+        "address_display",
+        "building",
+        "phone1",
+        "phone2",
+        "raw",
+        "row_hash",
+        ROW_NO,
+    )
+    for r in cols.iter_rows():
+        head, tail = r[:30], r[30]
+        if fresh:
+            yield (*head, batch_id, tail, today, r[10], now)
+        else:
+            yield (*head[3:], batch_id, tail, now)
+
+
+def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
+    pairs = (
+        pl.concat(
+            [
+                df.select("payer_id", "source_system", pl.col("phone1").alias("number")),
+                df.select("payer_id", "source_system", pl.col("phone2").alias("number")),
+            ]
+        )
+        .filter(pl.col("number").is_not_null() & (pl.col("number") != ""))
+        .unique(["payer_id", "number"], keep="first")
+    )
+    kinds = {"mobile": "mobile", "fixed": "fixed"}
+    executemany(
+        "INSERT INTO payers_phone (payer_id, number, kind, origin, status, source_system, "
+        "first_seen, last_seen, note) VALUES (%s, %s, %s, 'city_data', 'unknown', %s, %s, %s, '') "
+        "ON CONFLICT (payer_id, number) DO UPDATE SET last_seen = excluded.last_seen",
+        (
+            (p, n, kinds.get(phone_kind(n), "other"), s, today, today)
+            for p, s, n in pairs.select("payer_id", "source_system", "number").iter_rows()
+        ),
+    )
+
+
+def _upsert_addresses(df: pl.DataFrame, today: Any) -> None:
+    rows = df.filter(pl.col("address_key") != "").unique(["payer_id", "address_key"], keep="last")
+    executemany(
+        "INSERT INTO payers_address (payer_id, postal_code, address, building, key, origin, "
+        "source_system, first_seen, last_seen) VALUES (%s, %s, %s, %s, %s, 'city_data', %s, %s, %s) "
+        "ON CONFLICT (payer_id, key) DO UPDATE SET last_seen = excluded.last_seen, "
+        "postal_code = excluded.postal_code",
+        (
+            (p, pc or "", a, b or "", k, s, today, today)
+            for p, pc, a, b, k, s in rows.select(
+                "payer_id",
+                "postal_code",
+                "address_display",
+                "building",
+                "address_key",
+                "source_system",
+            ).iter_rows()
+        ),
+    )
+
+
+def payers_refresh_totals(payer_ids: list[int]) -> None:
+    """Recomputes what lists show without summing installments (total unpaid, counts)."""
+    if not payer_ids:
+        return
+    temp_ids("tmp_refresh_payers", payer_ids)
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE payers_payer SET "
+            "total_unpaid = COALESCE((SELECT SUM(i.unpaid) FROM payers_installment i "
+            "  WHERE i.payer_id = payers_payer.id), 0), "
+            "open_installments = (SELECT COUNT(*) FROM payers_installment i "
+            "  WHERE i.payer_id = payers_payer.id AND i.unpaid > 0), "
+            "account_transfer = EXISTS (SELECT 1 FROM payers_installment i "
+            "  WHERE i.payer_id = payers_payer.id AND i.account_transfer) "
+            "WHERE id IN (SELECT id FROM tmp_refresh_payers)"
+        )
+        cur.execute("DROP TABLE tmp_refresh_payers")
+
+
+# ---------------------------------------------------------------- payments
+
+
+def _import_payments(
+    batch: ImportBatch, parsed: pl.DataFrame, problems: list[Problem]
+) -> tuple[int, int, int]:
+    rows = _rejected(parsed, problems)
+    if rows.height == 0:
+        return 0, 0, 0
+    key = ["source_system", "receivable_key", "paid_on", "amount", "method"]
+    rows = rows.with_columns(pl.int_range(1, pl.len() + 1).over(key).alias("occurrence"))
+    keys = rows["receivable_key"].unique().to_list()
+    installments: dict[tuple[str, str], int] = {}
+    with connection.cursor() as cur:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            cur.execute(
+                "SELECT source_system, receivable_key, id FROM payers_installment WHERE "
+                f"receivable_key IN ({', '.join('%s' for _ in chunk)})",
+                chunk,
+            )
+            installments.update({(s, k): pk for s, k, pk in cur.fetchall()})
+    new_rows = []
+    seen = _existing_payment_keys(rows)
+    for r in rows.select(*key, "occurrence", ROW_NO).iter_rows():
+        k = r[:6]
+        if k in seen:
+            continue
+        inst = installments.get((r[0], r[1]))
+        if inst is None:
+            problems.append(
+                Problem(
+                    r[6],
+                    "債権番号",
+                    r[1],
+                    "この債権番号の架電対象者データがありません（収納は記録しました）。",
+                    "warning",
+                )
+            )
+        new_rows.append((r[0], r[1], inst, r[2], r[3], r[4], r[5], batch.pk))
+    inserted = bulk_insert(
+        "payers_payment",
+        [
+            "source_system",
+            "receivable_key",
+            "installment_id",
+            "paid_on",
+            "amount",
+            "method",
+            "occurrence",
+            "batch_id",
+        ],
+        new_rows,
+    )
+    return inserted, 0, rows.height - inserted
+
+
+def _existing_payment_keys(rows: pl.DataFrame) -> set[tuple]:
+    keys = rows["receivable_key"].unique().to_list()
+    found: set[tuple] = set()
+    with connection.cursor() as cur:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            cur.execute(
+                "SELECT source_system, receivable_key, paid_on, amount, method, occurrence "
+                f"FROM payers_payment WHERE receivable_key IN ({', '.join('%s' for _ in chunk)})",
+                chunk,
+            )
+            for s, k, d, a, m, o in cur.fetchall():
+                found.add((s, k, d if not isinstance(d, str) else _iso(d), a, m, o))
+    return found
+
+
+def _iso(s: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(s)

@@ -1,0 +1,128 @@
+"""Which payer a newly arrived row belongs to: the seam for the matching engine (名寄せ).
+
+The importer hands the assigner the accepted rows whose key (抽出元, 債権番号) it has
+never seen; the assigner returns a payer id for each, creating payers as needed.
+Re-sent rows keep the payer they already have, so a later import never undoes a
+supervisor's decision. The default groups by 宛名番号 only; rows without one
+(国保返納金, 給食費) each get a payer of their own until the matching engine links them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+import polars as pl
+from django.db import connection
+
+from nofu.intake.bulk import allocate_ids, bulk_insert
+from nofu.lib.subjects import UNIFIED
+
+PAYER_COLUMNS = [
+    "id",
+    "kind",
+    "name",
+    "name_kana",
+    "birth_date",
+    "sex",
+    "nationality",
+    "postal_code",
+    "address",
+    "building",
+    "name_key",
+    "kana_key",
+    "address_key",
+    "total_unpaid",
+    "open_installments",
+    "account_transfer",
+    "created_at",
+    "updated_at",
+]
+
+
+class PayerAssigner(Protocol):
+    def assign(self, rows: pl.DataFrame, *, now: object) -> pl.Series:
+        """`rows` has the normalized fields; returns payer ids (Int64), one per row."""
+        ...
+
+
+def existing_payers_by_resident_no(numbers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    if not numbers:
+        return found
+    with connection.cursor() as cur:
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            cur.execute(
+                "SELECT resident_no, MIN(payer_id) FROM payers_installment "
+                f"WHERE resident_no IN ({', '.join('%s' for _ in chunk)}) GROUP BY resident_no",
+                chunk,
+            )
+            found.update(dict(cur.fetchall()))
+    return found
+
+
+def payers_create(rows: pl.DataFrame, *, now: object) -> list[int]:
+    """One new payer per row of `rows`, identity taken from that row; returns their ids."""
+    ids = allocate_ids("payers_payer", rows.height)
+    kind = pl.when(pl.col("corporation")).then(pl.lit("corporation")).otherwise(pl.lit("person"))
+    frame = rows.select(
+        pl.Series("id", ids, dtype=pl.Int64),
+        kind.alias("kind"),
+        "name",
+        "name_kana",
+        "birth_date",
+        "sex",
+        "nationality",
+        "postal_code",
+        pl.col("address_display").alias("address"),
+        "building",
+        "name_key",
+        "kana_key",
+        "address_key",
+    )
+    bulk_insert(
+        "payers_payer",
+        PAYER_COLUMNS,
+        ((*r, 0, 0, False, now, now) for r in frame.iter_rows()),
+    )
+    return ids
+
+
+class ResidentNoAssigner:
+    """Groups by 宛名番号; a row without one becomes a payer of its own."""
+
+    def assign(self, rows: pl.DataFrame, *, now: object) -> pl.Series:
+        rows = rows.with_row_index("__i")
+        with_no = rows.filter(pl.col("resident_no") != "")
+        known = existing_payers_by_resident_no(with_no["resident_no"].unique().to_list())
+        # one representative row per unknown resident_no; prefer the unified system's row
+        unknown = (
+            with_no.filter(~pl.col("resident_no").is_in(list(known)))
+            .sort(pl.col("source_system") != UNIFIED, "__i")
+            .unique("resident_no", keep="first", maintain_order=True)
+        )
+        new_ids = payers_create(unknown, now=now)
+        known.update(zip(unknown["resident_no"].to_list(), new_ids, strict=True))
+        loners = rows.filter(pl.col("resident_no") == "")
+        loner_ids = payers_create(loners, now=now)
+        by_row = dict(zip(loners["__i"].to_list(), loner_ids, strict=True))
+        mapping = pl.DataFrame(
+            {"resident_no": list(known), "__pid": list(known.values())},
+            schema={"resident_no": pl.String, "__pid": pl.Int64},
+        )
+        joined = rows.join(mapping, on="resident_no", how="left", maintain_order="left")
+        loner_series = pl.Series(
+            "__lid", [by_row.get(i) for i in joined["__i"].to_list()], dtype=pl.Int64
+        )
+        return joined.select(pl.coalesce(pl.col("__pid"), loner_series).alias("payer_id"))[
+            "payer_id"
+        ]
+
+
+def default_assigner() -> PayerAssigner:
+    return ResidentNoAssigner()
+
+
+def today() -> date:
+    return date.today()
