@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nofu.intake",
     "nofu.charges",
     "nofu.calls",
+    "nofu.telephony",
     "nofu.reports",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("charges/", include("nofu.charges.urls")),
     path("calls/", include("nofu.calls.urls")),
     path("reports/", include("nofu.reports.urls")),
+    path("telephony/", include("nofu.telephony.urls")),
 ]
 
 handler403 = "nofu.views.forbidden"
