@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "nofu.charges",
     "nofu.calls",
     "nofu.telephony",
+    "nofu.calllists",
     "nofu.reports",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("calls/", include("nofu.calls.urls")),
     path("reports/", include("nofu.reports.urls")),
     path("telephony/", include("nofu.telephony.urls")),
+    path("lists/", include("nofu.calllists.urls")),
 ]
 
 handler403 = "nofu.views.forbidden"
