@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nofu.calls",
     "nofu.telephony",
     "nofu.calllists",
+    "nofu.demo",
     "nofu.reports",
 ]
 
