@@ -16,7 +16,12 @@ from django.utils import timezone
 
 from nofu.accounts.models import Role, User
 from nofu.intake.importer import file_import
-from nofu.lib.demogen import GeneratorConfig, generate_population, write_call_target_files, write_payment_file
+from nofu.lib.demogen import (
+    GeneratorConfig,
+    generate_population,
+    write_call_target_files,
+    write_payment_file,
+)
 from nofu.payers.models import Installment
 
 
@@ -42,7 +47,9 @@ class Command(BaseCommand):
         manager = User.objects.filter(role=Role.MANAGER).order_by("id").first()
         for path in [*files.values(), payments]:
             batch = file_import(data=path.read_bytes(), file_name=path.name, actor=manager)
-            self.stdout.write(f"{path.name}: {batch.rows_imported}件取込（エラー{batch.rows_rejected}件）")
+            self.stdout.write(
+                f"{path.name}: {batch.rows_imported}件取込（エラー{batch.rows_rejected}件）"
+            )
         history = _optional("nofu.calls.demo", "demo_history_create")
         if history is not None:
             history(days=30, seed=seed, today=today)
