@@ -1,0 +1,468 @@
+"""From raw records to comparable features, and from rows to profiles.
+
+Every function here is computed once per distinct raw value (names, readings and
+addresses repeat across a payer's installments), then joined back: a million rows
+cost a few hundred thousand calls, not millions. Rows whose features are all equal
+form one *profile*; the engine compares profiles, never rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+
+from nofu.lib.address import normalize_address
+from nofu.lib.japanese import (
+    clean_text,
+    corporation_form,
+    is_latin_name,
+    kana_key,
+    kana_name_key,
+    latin_tokens,
+    name_key,
+)
+from nofu.lib.phones import normalize_phone, phone_kind
+from nofu.lib.wareki import parse_date
+
+from .config import MatchInputError
+
+FIELDS: tuple[str, ...] = (
+    "source",
+    "key",
+    "resident_no",
+    "name",
+    "kana",
+    "birth_date",
+    "sex",
+    "nationality",
+    "corporation",
+    "postal_code",
+    "address",
+    "building",
+    "phone1",
+    "phone2",
+)
+JAPANESE_HEADERS: dict[str, str] = {
+    "抽出元": "source",
+    "債権番号": "key",
+    "宛名番号": "resident_no",
+    "氏名": "name",
+    "氏名カナ": "kana",
+    "生年月日": "birth_date",
+    "性別": "sex",
+    "国籍": "nationality",
+    "法人区分": "corporation",
+    "郵便番号": "postal_code",
+    "住所": "address",
+    "方書": "building",
+    "電話番号1": "phone1",
+    "電話番号2": "phone2",
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One input record (an installment row, or any row that names a payer)."""
+
+    source: str
+    key: str
+    name: str
+    resident_no: str = ""
+    kana: str = ""
+    birth_date: str | date | None = None
+    sex: str = ""
+    nationality: str = ""
+    corporation: str | bool | None = None  # 法人 / 個人 / True / False / blank
+    postal_code: str = ""
+    address: str = ""
+    building: str = ""
+    phone1: str = ""
+    phone2: str = ""
+
+
+def _cell(v: Any, field: str) -> str:
+    if v is None:
+        return ""
+    if field == "corporation" and isinstance(v, bool):
+        return "法人" if v else "個人"
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def records_frame(records: pl.DataFrame | Iterable[Record | Mapping[str, Any]]) -> pl.DataFrame:
+    """The input as a frame of strings with the English field names of `Record`.
+
+    Accepts a Polars frame with English or Japanese (exchange file) headers, or an
+    iterable of `Record` or mappings. Unknown columns are dropped; missing optional
+    ones are blank. (source, key) must be unique: it is how results are reported.
+    """
+    if isinstance(records, pl.DataFrame):
+        df = records.rename(
+            {c: JAPANESE_HEADERS[c] for c in records.columns if c in JAPANESE_HEADERS}
+        )
+    else:
+        rows = [asdict(r) if isinstance(r, Record) else dict(r) for r in records]
+        data = {f: [_cell(r.get(f), f) for r in rows] for f in FIELDS}
+        df = pl.DataFrame(data, schema=dict.fromkeys(FIELDS, pl.String))
+    missing = [f for f in ("source", "key", "name") if f not in df.columns]
+    if missing:
+        raise MatchInputError(f"必要な列がありません: {', '.join(missing)}")
+    cols = []
+    for f in FIELDS:
+        if f not in df.columns:
+            cols.append(pl.lit("", dtype=pl.String).alias(f))
+            continue
+        col = pl.col(f)
+        dtype = df.schema[f]
+        if dtype == pl.Boolean:
+            col = (
+                pl.when(col)
+                .then(pl.lit("法人"))
+                .when(~col)
+                .then(pl.lit("個人"))
+                .otherwise(pl.lit(""))
+            )
+        elif dtype != pl.String:
+            col = col.cast(pl.String)
+        cols.append(col.fill_null("").alias(f))
+    df = df.select(cols)
+    dup = df.select("source", "key").is_duplicated()
+    if dup.any():
+        first = df.filter(dup).row(0)
+        raise MatchInputError(f"抽出元と債権番号の組が重複しています: {first[0]} {first[1]}")
+    return df
+
+
+# --- per-value features -------------------------------------------------------------
+
+_KATAKANA_ONLY = re.compile("^[\u30a0-\u30ffー]+$")
+_SPLIT_KANA = re.compile(r"[\s・=＝,、]+")
+_DIGITS = re.compile(r"\d+")
+_FORM_WORDS = re.compile(
+    "株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|公益社団法人|公益財団法人"
+    "|医療法人社団|医療法人財団|医療法人|社会福祉法人|特定非営利活動法人|NPO法人|学校法人|宗教法人"
+    r"|社団法人|財団法人|\((?:株|有|同|資|名|一社|一財|公社|公財|医|福|特非|NPO|学|宗|社|財)\)"
+)
+_KANA_FORM_FRONT = re.compile(
+    r"^(?:カブシキガイシ[ヤャ]|ユウゲンガイシ[ヤャ]|ゴウドウガイシ[ヤャ]|[カユドイ]\)|シ[ヤャ]\))"
+)
+_KANA_FORM_BACK = re.compile(
+    r"(?:カブシキガイシ[ヤャ]|ユウゲンガイシ[ヤャ]|ゴウドウガイシ[ヤャ]|\([カユドイ]|\(シ[ヤャ])$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    nm: str  # written-name key ("" when the name is in kana or the alphabet)
+    nm_fam: str
+    nm_giv: str
+    kana_name: str  # reading key when the name itself is written in kana
+    kana_fam: str
+    kana_giv: str
+    lat: str  # alphabet tokens, sorted, space-separated
+    lat_cat: str  # alphabet letters in written order, no spaces
+    cform: str  # canonical corporation form, "" if none
+    cpos: str  # 前 / 後: where the form is written; "" if none
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def _form_position(text: str) -> str:
+    m = _FORM_WORDS.search("".join(_nfkc(text).upper().split()))
+    if not m:
+        return ""
+    return "前" if m.start() == 0 else "後"
+
+
+@lru_cache(maxsize=1 << 18)
+def name_parts(name: str) -> NameParts:
+    """Split a written name into keys: kanji, a name in kana, or one in the alphabet."""
+    text = clean_text(name)
+    if not text:
+        return NameParts("", "", "", "", "", "", "", "", "", "")
+    cform = corporation_form(text) or ""
+    cpos = _form_position(text) if cform else ""
+    if is_latin_name(text):
+        tokens = latin_tokens(text)
+        cat = "".join(ch for ch in _nfkc(text).upper() if ch.isalnum() and ch.isascii())
+        return NameParts("", "", "", "", "", "", " ".join(tokens), cat, cform, cpos)
+    parts = text.split(" ")
+    full = kana_key(text)
+    if not cform and full and _KATAKANA_ONLY.match(full) and _looks_kana(text):
+        fam = kana_key(parts[0]) if len(parts) > 1 else ""
+        giv = kana_key("".join(parts[1:])) if len(parts) > 1 else ""
+        return NameParts("", "", "", full, fam, giv, "", "", cform, cpos)
+    nm = name_key(text)
+    fam = name_key(parts[0]) if len(parts) > 1 and not cform else ""
+    giv = name_key("".join(parts[1:])) if len(parts) > 1 and not cform else ""
+    return NameParts(nm, fam, giv, "", "", "", "", "", cform, cpos)
+
+
+def _looks_kana(text: str) -> bool:
+    """Written in kana (hiragana or katakana), not kanji: 「たかぎ たつや」, 「タカギタツヤ」."""
+    return all(
+        ch.isspace()
+        or ch in "ー・ゝゞヽヾ"
+        or "\u3040" <= ch <= "\u30ff"
+        or "\uff66" <= ch <= "\uff9f"
+        for ch in text
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class KanaParts:
+    kn: str
+    fam: str
+    giv: str
+    tokens: str  # sorted reading tokens (foreign names in any order)
+    cpos: str  # 前 / 後 for a corporation form in the reading
+
+
+@lru_cache(maxsize=1 << 18)
+def kana_parts(kana: str, corporation: bool) -> KanaParts:
+    text = clean_text(kana)
+    if not text:
+        return KanaParts("", "", "", "", "")
+    if corporation:
+        folded = "".join(_nfkc(text).upper().split())
+        cpos = (
+            "前"
+            if _KANA_FORM_FRONT.search(folded)
+            else ("後" if _KANA_FORM_BACK.search(folded) else "")
+        )
+        return KanaParts(kana_name_key(text), "", "", "", cpos)
+    parts = [p for p in _SPLIT_KANA.split(text) if p]
+    keys = [kana_key(p) for p in parts]
+    keys = [k for k in keys if k]
+    full = "".join(keys)
+    fam = keys[0] if len(keys) > 1 else ""
+    giv = "".join(keys[1:]) if len(keys) > 1 else ""
+    return KanaParts(full, fam, giv, " ".join(sorted(keys)), "")
+
+
+@lru_cache(maxsize=1 << 16)
+def birth_iso(s: str) -> str:
+    try:
+        d = parse_date(s)
+    except ValueError:
+        return ""
+    return d.isoformat() if d is not None else ""
+
+
+_SEX = {
+    "男": "男",
+    "男性": "男",
+    "M": "男",
+    "1": "男",
+    "女": "女",
+    "女性": "女",
+    "F": "女",
+    "2": "女",
+}
+
+
+def sex_code(s: str) -> str:
+    return _SEX.get(_nfkc(s).strip().upper(), "")
+
+
+@dataclass(frozen=True, slots=True)
+class AddressParts:
+    addr: str  # block key: 緑区平山町3-27-24
+    town: str  # 緑区平山町
+    room: str  # room number digits, "" if none
+
+
+@lru_cache(maxsize=1 << 18)
+def address_parts(address: str, building: str, postal: str) -> AddressParts:
+    if not address.strip():
+        return AddressParts("", "", "")
+    try:
+        a = normalize_address(address, building, postal)
+    except ValueError:
+        return AddressParts("", "", "")
+    town = f"{a.ward}{a.town}"
+    nums = _DIGITS.findall(_nfkc(a.building))
+    room = nums[-1].lstrip("0") if nums else ""
+    return AddressParts(a.key if a.block else "", town, room)
+
+
+@lru_cache(maxsize=1 << 18)
+def phone_digits(s: str) -> str:
+    try:
+        return normalize_phone(s, strict=False)
+    except ValueError:
+        return ""
+
+
+def is_mobile(digits: str) -> bool:
+    return phone_kind(digits) in ("mobile", "ip")
+
+
+def _map_unique(
+    df: pl.DataFrame, cols: list[str], fn: Callable[..., Any], names: list[str]
+) -> pl.DataFrame:
+    """Apply `fn` once per distinct combination of `cols`, returning new columns `names`."""
+    uniq = df.select(cols).unique()
+    values = [fn(*row) for row in uniq.iter_rows()]
+    data: dict[str, list[Any]] = {n: [] for n in names}
+    for v in values:
+        tup = v if isinstance(v, tuple) else (v,)
+        for n, x in zip(names, tup, strict=True):
+            data[n].append(x)
+    out = uniq.hstack(pl.DataFrame(data, schema=None))
+    return df.join(out, on=cols, how="left", maintain_order="left", nulls_equal=True)
+
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    "rno",
+    "corp",
+    "nm",
+    "nm_fam",
+    "nm_giv",
+    "kn",
+    "kn_fam",
+    "kn_giv",
+    "kn_tok",
+    "kn_from_name",
+    "lat",
+    "lat_cat",
+    "cform",
+    "cpos",
+    "dob",
+    "sex",
+    "nat",
+    "addr",
+    "town",
+    "room",
+    "ph_mobile",
+    "ph_fixed",
+)
+
+
+def row_features(records: pl.DataFrame) -> pl.DataFrame:
+    """Normalized features, one row per record, plus `source` and `key`."""
+    df = records.with_columns(
+        pl.col("resident_no")
+        .map_elements(lambda s: "".join(_nfkc(s).split()), return_dtype=pl.String)
+        .alias("rno")
+    )
+
+    def _name(name: str) -> tuple[Any, ...]:
+        p = name_parts(name)
+        return (
+            p.nm,
+            p.nm_fam,
+            p.nm_giv,
+            p.kana_name,
+            p.kana_fam,
+            p.kana_giv,
+            p.lat,
+            p.lat_cat,
+            p.cform,
+            p.cpos,
+        )
+
+    df = _map_unique(
+        df,
+        ["name"],
+        _name,
+        [
+            "nm",
+            "nm_fam",
+            "nm_giv",
+            "_kname",
+            "_kfam",
+            "_kgiv",
+            "lat",
+            "lat_cat",
+            "cform",
+            "_cpos_name",
+        ],
+    )
+    flag = pl.col("corporation").map_elements(lambda s: _nfkc(s).strip(), return_dtype=pl.String)
+    df = df.with_columns(
+        pl.when(flag == "法人")
+        .then(True)
+        .when(flag == "個人")
+        .then(False)
+        .otherwise(pl.col("cform") != "")
+        .alias("corp")
+    )
+
+    def _kana(kana: str, corp: bool) -> tuple[Any, ...]:
+        k = kana_parts(kana, corp)
+        return (k.kn, k.fam, k.giv, k.tokens, k.cpos)
+
+    df = _map_unique(
+        df, ["kana", "corp"], _kana, ["_kn", "_kn_fam", "_kn_giv", "kn_tok", "_cpos_kana"]
+    )
+    has_kana = pl.col("_kn") != ""
+    df = df.with_columns(
+        pl.when(has_kana).then("_kn").otherwise("_kname").alias("kn"),
+        pl.when(has_kana).then("_kn_fam").otherwise("_kfam").alias("kn_fam"),
+        pl.when(has_kana).then("_kn_giv").otherwise("_kgiv").alias("kn_giv"),
+        (~has_kana & (pl.col("_kname") != "")).alias("kn_from_name"),
+        pl.when(pl.col("_cpos_name") != "")
+        .then("_cpos_name")
+        .otherwise("_cpos_kana")
+        .alias("cpos"),
+    )
+    df = _map_unique(df, ["birth_date"], birth_iso, ["dob"])
+    df = _map_unique(df, ["sex"], sex_code, ["sex_n"])
+    df = _map_unique(df, ["nationality"], lambda s: clean_text(s), ["nat"])
+
+    def _addr(a: str, b: str, p: str) -> tuple[str, str, str]:
+        x = address_parts(a, b, p)
+        return (x.addr, x.town, x.room)
+
+    df = _map_unique(df, ["address", "building", "postal_code"], _addr, ["addr", "town", "room"])
+    df = _map_unique(df, ["phone1"], phone_digits, ["_p1"])
+    df = _map_unique(df, ["phone2"], phone_digits, ["_p2"])
+
+    def _phones(a: str, b: str) -> tuple[str, str]:
+        nums = sorted({n for n in (a, b) if n})
+        return (
+            ";".join(n for n in nums if is_mobile(n)),
+            ";".join(n for n in nums if not is_mobile(n)),
+        )
+
+    df = _map_unique(df, ["_p1", "_p2"], _phones, ["ph_mobile", "ph_fixed"])
+    df = df.with_columns(
+        # A corporation has no birth date or sex; a stray value must not split it.
+        pl.when(pl.col("corp")).then(pl.lit("")).otherwise("dob").alias("dob"),
+        pl.when(pl.col("corp")).then(pl.lit("")).otherwise("sex_n").alias("sex"),
+    )
+    return df.select("source", "key", *PROFILE_FIELDS)
+
+
+def profiles_of(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(profiles, row→profile): rows with equal features share one profile.
+
+    A profile's `anchor` is its smallest (source, key): a name that does not depend on
+    the order records arrive in, used to break ties and label clusters.
+    """
+    rows = rows.with_columns((pl.col("source") + "\x1f" + pl.col("key")).alias("_rk"))
+    profiles = (
+        rows.group_by(list(PROFILE_FIELDS))
+        .agg(pl.col("_rk").min().alias("anchor"), pl.len().alias("n_rows"))
+        .sort("anchor")
+        .with_row_index("pid")
+        .with_columns(pl.col("pid").cast(pl.Int64))
+    )
+    mapping = rows.join(
+        profiles.select(*PROFILE_FIELDS, "pid"),
+        on=list(PROFILE_FIELDS),
+        how="left",
+        nulls_equal=True,
+    ).select("source", "key", "pid")
+    return profiles, mapping
