@@ -216,6 +216,8 @@ class _Builder:
         if self.rng.random() < 0.12:  # generations blend at their edges
             era = {"o": "m", "m": self.rng.choice("oy"), "y": "m"}[era]
         g = self.rng.choice(self.t.given[("M" if sex == "男" else "F", era)])
+        if self.rng.random() < 0.3:  # 惠子, 眞理子: given names registered with old forms
+            return self._registered_form(g.kanji), g.kana
         return g.kanji, g.kana
 
     def _birth(self, age_lo: int, age_hi: int) -> date:
@@ -485,6 +487,13 @@ class _Builder:
     ) -> Receivable | None:
         if not run:
             return None
+        if subject != "11":
+            # One receivable per subject, year (and child): never the same installment twice.
+            child = kw.get("child")
+            for r in payer.receivables:
+                same = r.subject == subject and r.fy == fy and r.child is child
+                if same and (subject not in ("05", "06") or r.dues[0] == run[0][1]):
+                    return None
         rng = self.rng
         unpaid = []
         for a in assessed:
@@ -635,11 +644,11 @@ class _Builder:
         age = _age_on(p.birth, self.as_of)
         h = p.household
         assert h is not None
-        if 20 <= age < 80 and rng.random() < 0.45:
+        if 20 <= age < 80 and rng.random() < 0.5:
             self._scheduled(p, "01")
             if rng.random() < 0.2:
                 self._scheduled(p, "01", self.fy_now - rng.randint(1, 3))
-        if role == "head" and 20 <= age < 75 and rng.random() < 0.45:
+        if role == "head" and 20 <= age < 75 and rng.random() < 0.38:
             self._scheduled(p, "10")
             if rng.random() < 0.25:
                 self._scheduled(p, "10", self.fy_now - rng.randint(1, 2))

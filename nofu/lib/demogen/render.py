@@ -179,6 +179,7 @@ class Habits:
     foreign_script: float  # CN/KR: chance the other script (kanji vs alphabet) is used
     foreign_order: tuple[tuple[str, float], ...]
     foreign_kana_variant: float
+    foreign_katakana: float  # 氏名 written in katakana instead of the alphabet
     corp_form: tuple[tuple[str, float], ...]
     corp_kana: tuple[tuple[str, float], ...]
     diacritics: float
@@ -212,6 +213,7 @@ HABITS = {
         foreign_script=0.03,
         foreign_order=(("family_first", 92), ("nospace", 5), ("given_first", 2), ("comma", 1)),
         foreign_kana_variant=0.03,
+        foreign_katakana=0.01,
         corp_form=(("legal", 60), ("abbrev", 30), ("spaced", 4), ("flipped", 2), ("omitted", 4)),
         corp_kana=(("core", 60), ("bank", 30), ("legacy", 6), ("full_form", 4)),
         diacritics=0.0,
@@ -243,6 +245,7 @@ HABITS = {
         foreign_script=0.5,
         foreign_order=(("family_first", 55), ("given_first", 25), ("nospace", 10), ("comma", 5), ("fullwidth", 5)),
         foreign_kana_variant=0.35,
+        foreign_katakana=0.12,
         corp_form=(("legal", 100),),
         corp_kana=(("core", 100),),
         diacritics=0.01,
@@ -274,6 +277,7 @@ HABITS = {
         foreign_script=0.4,
         foreign_order=(("family_first", 40), ("given_first", 40), ("nospace", 10), ("comma", 10)),
         foreign_kana_variant=0.35,
+        foreign_katakana=0.15,
         corp_form=(("legal", 100),),
         corp_kana=(("core", 100),),
         diacritics=0.04,
@@ -319,6 +323,7 @@ class Profile:
         self.notice_blank = min(1.0, h.notice_blank * m)
         self.foreign_script = min(1.0, h.foreign_script * t)
         self.foreign_kana_variant = min(1.0, h.foreign_kana_variant * t)
+        self.foreign_katakana = min(1.0, h.foreign_katakana * t)
         self.diacritics = h.diacritics * m
 
 
@@ -506,6 +511,10 @@ class Renderer:
         sep = rng.choice((" ", " ", "　", "・", ""))
         parts = gks + [fk] if given_first and rng.random() < 0.7 else [fk] + gks
         kana = sep.join(parts)
+        if not use_kanji and rng.random() < p.foreign_katakana:
+            # The clerk wrote the name as it sounds: 氏名 itself in katakana.
+            name = rng.choice(("　", " ", "・")).join(parts)
+            labels.append("foreign_katakana_name")
         form = p.kana.pick(rng)
         if form.startswith("half"):
             labels.append("halfwidth_kana")

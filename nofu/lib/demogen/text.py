@@ -35,7 +35,10 @@ def _halfwidth_table() -> dict[int, str]:
 
 
 _TO_HALFWIDTH = _halfwidth_table()
-_TO_HIRAGANA = {cp: chr(cp - 0x60) for cp in range(ord("ァ"), ord("ヶ") + 1)}
+# ヴ ヵ ヶ stay katakana: their hiragana forms (ゔ ゕ ゖ) are not in CP932 and rare in use.
+_TO_HIRAGANA = {
+    cp: chr(cp - 0x60) for cp in range(ord("ァ"), ord("ヶ") + 1) if chr(cp) not in "ヴヵヶ"
+}
 _SMALL_TO_LARGE = str.maketrans("ァィゥェォャュョッヮヵヶ", "アイウエオヤユヨツワカケ")
 _FULLWIDTH_DIGITS = str.maketrans("0123456789-", "０１２３４５６７８９－")
 _FULLWIDTH_ASCII = {cp: chr(cp + 0xFEE0) for cp in range(0x21, 0x7F)} | {0x20: "　"}

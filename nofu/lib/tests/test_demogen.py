@@ -74,6 +74,7 @@ ROW_TRAPS = {
     "foreign_name_order",
     "foreign_script",
     "foreign_kana_variant",
+    "foreign_katakana_name",
     "corporation_form",
     "geta",
 }
