@@ -525,10 +525,18 @@ class _Builder:
     def _scheduled(self, payer: Payer, subject: str, fy: int | None = None) -> Receivable | None:
         """A subject billed on the fixed schedule (市県民税, 固定資産税, 国保料 …)."""
         fy = self._fy() if fy is None else fy
+        min_age = {"12": 75, "13": 65}.get(subject)
+        if min_age and isinstance(payer, Person):
+            # Premiums by age: a year counts only if the payer was old enough by its end.
+            while fy < self.fy_now and _age_on(payer.birth, date(fy + 1, 3, 31)) < min_age:
+                fy += 1
         avail = self._due_periods(subject, fy)
         if not avail:
             fy -= 1
             avail = self._due_periods(subject, fy)
+        if min_age and isinstance(payer, Person):
+            if _age_on(payer.birth, date(fy + 1, 3, 31)) < min_age:
+                return None
         periods = jcal.SCHEDULES[subject]
         if subject == "04":
             annual = _weighted(

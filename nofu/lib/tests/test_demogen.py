@@ -260,30 +260,35 @@ def test_geography_is_chiba_city(files: dict) -> None:
             assert any(n in r["住所"] for n in names), r["住所"]
 
 
+def age_on(birth: date, d: date) -> int:
+    return d.year - birth.year - ((d.month, d.day) < (birth.month, birth.day))
+
+
 def test_people_are_consistent(world: tuple[Population, Path]) -> None:
     pop, _ = world
     for p in pop.payers:
         if isinstance(p, Corporation):
             assert p.resident_nos
             continue
-        age = jcal.fiscal_year(AS_OF) - p.birth.year
         for r in p.receivables:
+            fy_start, fy_end = date(r.fy, 4, 1), date(r.fy + 1, 3, 31)
             if r.subject == "12":
-                assert age >= 74
+                assert age_on(p.birth, fy_end) >= 75
             if r.subject == "13":
-                assert age >= 64
+                assert age_on(p.birth, fy_end) >= 65
             if r.subject in ("14", "15"):
+                # The guardian of a child of nursery or school age.
                 assert r.child is not None
-                child_age = r.fy - r.child.birth.year
-                assert (0 <= child_age <= 7) if r.subject == "14" else (6 <= child_age <= 15)
-                assert 18 <= p.birth.year and (r.child.birth.year - p.birth.year) >= 17
+                child_age = age_on(r.child.birth, fy_start)
+                assert (0 <= child_age <= 5) if r.subject == "14" else (6 <= child_age <= 14)
+                assert age_on(p.birth, r.child.birth) >= 17
             for due, period in zip(r.dues, r.periods, strict=True):
                 assert jcal.is_business_day(due)
                 assert due < AS_OF
                 assert period
-        if p.household is not None and p.household.landline:
-            for m in p.household.members:
-                assert m.address is p.household.address
+        if p.household is not None:
+            assert p in p.household.members
+            assert p.address is p.household.address
 
 
 def test_due_dates_follow_the_schedule(files: dict) -> None:
