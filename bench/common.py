@@ -37,6 +37,28 @@ def use_database(url: str | None, name: str) -> str:
     return url
 
 
+def use_database_again(url: str | None, name: str) -> str:
+    """A second fresh database in the same process (for a child process to use)."""
+    import subprocess as sp
+
+    if url is None or url.startswith("sqlite"):
+        path = OUT / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        new = f"sqlite:///{path}"
+    else:
+        base, _, _db = url.rpartition("/")
+        sp.run(["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        sp.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+        new = f"{base}/{name}"
+    sp.run(
+        [sys.executable, "-m", "nofu.cli", "migrate", "-v0"],
+        check=True,
+        env={**os.environ, "DATABASE_URL": new},
+    )
+    return new
+
+
 def generated_files(rows: int, seed: int = 1) -> dict[str, Path]:
     """The demo generator's exchange files at this scale, made once and reused."""
     from nofu.lib.demogen import GeneratorConfig, generate_population, write_call_target_files

@@ -2,9 +2,9 @@
 
     .venv/bin/python -m bench.import_bulk --rows 1000000 [--database-url postgres://postgres@127.0.0.1:5432/x]
 
-Baseline: the rows of the same files, already parsed (csv module, strings), bulk-loaded
-into a plain table of the same database with executemany (SQLite) or COPY (PostgreSQL):
-the least any loader must do. Measured: `nofu import` of the files (read, detect
+Baseline: the same rows, already parsed into exactly the tuples the import writes, bulk-
+loaded into the same installments table (same indexes) of the same kind of database with
+executemany (SQLite) or COPY (PostgreSQL): the least any loader of these rows must do. Measured: `nofu import` of the files (read, detect
 encoding, validate, normalize, assign payers, write installments, phones, addresses,
 totals, register, audit). The import runs in a child process so its peak memory is its own.
 """
@@ -12,14 +12,12 @@ totals, register, audit). The import runs in a child process so its peak memory 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import subprocess
 import sys
 import time
 
-from bench.common import generated_files, say, use_database
+from bench.common import generated_files, say, use_database, use_database_again
 
 CHILD = """
 import os, sys, time, json, resource
@@ -38,27 +36,39 @@ print(json.dumps({"seconds": secs, "batches": out,
 
 
 def baseline(files: list, rows_total: list[int]) -> float:
-    from django.db import connection, transaction
+    """Bulk-loads the import's own rows, already parsed, into the same installments table."""
+    from django.db import transaction
+    from django.utils import timezone
 
+    from nofu.intake import fields as F
     from nofu.intake.bulk import bulk_insert
+    from nofu.intake.importer import (
+        INSTALLMENT_COLUMNS,
+        _derive_identity,
+        _installment_tuples,
+        parse_columns,
+    )
+    from nofu.intake.models import BatchStatus, ImportBatch
+    from nofu.lib.readers import read_table
+    from nofu.payers.models import Payer
 
-    parsed = []
-    for path in files:
-        data = path.read_bytes()
-        enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "cp932"
-        reader = csv.reader(io.StringIO(data.decode(enc)))
-        header = next(reader)
-        parsed.append((header, [r for r in reader]))
-    rows_total.append(sum(len(r) for _, r in parsed))
-    width = max(len(h) for h, _ in parsed)
-    cols = [f"c{i}" for i in range(width)]
-    with connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bench_raw")
-        cur.execute(f"CREATE TABLE bench_raw ({', '.join(c + ' text' for c in cols)})")
+    payer = Payer.objects.create(name="baseline")
+    batch = ImportBatch.objects.create(
+        file_name="baseline", sha256="0" * 64, status=BatchStatus.IMPORTED
+    )
+    now, today = timezone.now(), timezone.localdate()
+    prepared = []
+    for path in files:  # parsing is not timed: the baseline starts from parsed rows
+        table = read_table(path.read_bytes())
+        parsed, _ = parse_columns(table, F.CALL_TARGET_COLUMNS)
+        rows = _derive_identity(table, parsed)
+        rows = rows.with_columns(__import__("polars").lit(payer.pk).alias("payer_id"))
+        prepared.append(list(_installment_tuples(rows, batch.pk, now, today, fresh=True)))
+    rows_total.append(sum(len(p) for p in prepared))
     t = time.perf_counter()
     with transaction.atomic():
-        for _, rows in parsed:
-            bulk_insert("bench_raw", cols, (r + [""] * (width - len(r)) for r in rows))
+        for tuples in prepared:
+            bulk_insert("payers_installment", INSTALLMENT_COLUMNS, tuples)
     return time.perf_counter() - t
 
 
@@ -70,9 +80,10 @@ def main() -> None:
     t = time.perf_counter()
     files = list(generated_files(args.rows).values())
     say(f"data: {[f.name for f in files]} ({time.perf_counter() - t:.1f}s to generate or reuse)")
-    url = use_database(args.database_url, "nofu_bench_import")
+    url = use_database(args.database_url, "nofu_bench_baseline")
     total: list[int] = []
     base = baseline(files, total)
+    url = use_database_again(args.database_url, "nofu_bench_import")
     say(f"baseline raw bulk load of {total[0]:,} parsed rows: {base:.1f}s")
     env = {**__import__("os").environ, "DATABASE_URL": url}
     proc = subprocess.run(

@@ -21,6 +21,8 @@ def is_postgres() -> bool:
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     n = 0
+    q = connection.ops.quote_name
+    columns = [q(c) for c in columns]
     with connection.cursor() as cur:
         if is_postgres():
             cols = ", ".join(columns)

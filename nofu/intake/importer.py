@@ -483,12 +483,17 @@ def _installment_tuples(df: pl.DataFrame, batch_id: int, now: Any, today: Any, *
         "row_hash",
         ROW_NO,
     )
+    # dates leave as ISO text, the form both databases store, instead of being adapted
+    # one value at a time by the driver
+    cols = cols.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+    now_db = connection.ops.adapt_datetimefield_value(now)
+    today_db = connection.ops.adapt_datefield_value(today)
     for r in cols.iter_rows():
         head, tail = r[:30], r[30]
         if fresh:
-            yield (*head, batch_id, tail, today, r[10], now)
+            yield (*head, batch_id, tail, today_db, r[10], now_db)
         else:
-            yield (*head[3:], batch_id, tail, now)
+            yield (*head[3:], batch_id, tail, now_db)
 
 
 def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
