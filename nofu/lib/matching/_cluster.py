@@ -26,7 +26,9 @@ def signatures_conflict(a: Signature, b: Signature) -> bool:
     """Two Japanese given-name readings that differ, with nothing else in common."""
     fa, ca, nma, kla, nga, kga, ia = a
     fb, cb, nmb, klb, ngb, kgb, ib = b
-    if fa or fb or ca or cb or ia or ib or not kga or not kgb or kga == kgb:
+    if fa or fb or ca or cb or not kga or not kgb or kga == kgb:
+        return False
+    if (ia or ib) and not (nga and ngb and nga != ngb):
         return False
     if nga and nga == ngb:
         return False

@@ -303,12 +303,16 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         .otherwise(pl.lit(""))
     )
     # Given names: two different readings are two people (twins, siblings, spouses).
+    # A reading inferred from the written name counts only when both written given
+    # names are there and differ too (a mistyped kanji keeps its reading).
+    readings_known = (~_l("kn_inferred") & ~_r("kn_inferred")) | (
+        _both("nm_giv") & (_l("nm_giv") != _r("nm_giv"))
+    )
     given_conflict = (
         both_person
         & ~foreign
         & _both("kl_giv")
-        & ~_l("kn_inferred")
-        & ~_r("kn_inferred")
+        & readings_known
         & (_l("kl_giv") != _r("kl_giv"))
         & ~_eq("nm_giv")
         & ~kanji_eq
@@ -344,6 +348,12 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         .otherwise(pl.lit(""))
         .alias("lv_nationality"),
         conflict.alias("conflict"),
+        # Something beyond name and birth date agrees: the place or a phone number.
+        # Two people with one name and one birth date do exist (and the city's files
+        # hold more of them than chance would), so identity alone is never sure.
+        (address.is_in(["exact", "same_block", "same_town"]) | phone.is_in(["mobile", "landline"])).alias(
+            "corroborated"
+        ),
         # The value an exact level agreed on, for its term frequency.
         pl.when(pl.col("_kanji_eq")).then(_l("nm")).otherwise(pl.lit("")).alias("_tf_nm"),
         pl.when(pl.col("_kana_eq")).then(_l("kl")).otherwise(pl.lit("")).alias("_tf_kl"),

@@ -34,7 +34,7 @@ from .config import MatchConfig, MatchInputError
 RecordsLike = pl.DataFrame | Iterable[Record | Mapping[str, Any]]
 RecordKey = tuple[str, str]  # (source, key)
 
-_SCORE_KEEP = ("pid_l", "pid_r", "weight", "conflict", "lv_resident_no")
+_SCORE_KEEP = ("pid_l", "pid_r", "weight", "conflict", "corroborated", "lv_resident_no")
 
 
 @dataclass(frozen=True)
@@ -287,6 +287,7 @@ def _sure(config: MatchConfig) -> pl.Expr:
     return (
         (pl.col("weight") >= config.auto_threshold)
         & (pl.col("conflict") == "")
+        & pl.col("corroborated")
         & (
             (pl.col("lv_resident_no") != "different")
             | (pl.col("weight") >= config.strong_threshold)

@@ -79,9 +79,9 @@ class MatchConfig:
     different 宛名番号 are merged only at `strong_threshold` or above.
     """
 
-    auto_threshold: float = 8.0
+    auto_threshold: float = 3.0
     review_threshold: float = 0.0
-    strong_threshold: float = 16.0
+    strong_threshold: float = 10.0
     # Blocks larger than this at fit time are skipped (a shared office number).
     max_block_size: int = 200
     # Smallest u a term frequency may give: one typo must not look like a unique name.

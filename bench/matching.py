@@ -1,0 +1,371 @@
+"""Benchmark of the matching engine (名寄せ, issue 3) against Splink 5, on labelled data.
+
+    .venv/bin/python bench/matching.py                  # 1,000,000 rows, with Splink
+    .venv/bin/python bench/matching.py --rows 100000 --no-splink
+
+The demo generator writes the three systems' files with every trap of issue 3 and the
+answer key (truth.csv: the true person of each row). Quality is pairwise over *units*:
+the rows of one 宛名番号 are one unit (the unified system already knows they are one
+person), every other row is a unit of its own. A pair of units is predicted linked
+when they land in one cluster, truly linked when they are one person.
+
+Splink gets the same normalized fields the engine computes (readings folded, variant
+kanji folded, addresses keyed, phones normalized, names split), a comparison for each,
+term frequencies where the engine has them, the same kinds of blocking rules, u by
+random sampling and m by expectation maximisation; its time includes that shared
+normalization. Its threshold is chosen after the fact for its best F1 (an advantage
+the engine does not get). Peak memory is measured in a child process per system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import OUT, generated_files, say  # noqa: E402
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_frame(files: dict[str, Path]) -> pl.DataFrame:
+    from nofu.lib.readers import read_table
+
+    frames = [read_table(p.read_bytes()).df for p in files.values()]
+    return pl.concat(frames, how="diagonal").fill_null("")
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+
+def _pairs(counts: pl.Series) -> int:
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def evaluate(frame: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame) -> dict[str, float]:
+    """Pairwise precision / recall / F1 over units (one 宛名番号 = one unit)."""
+    df = frame.select(
+        pl.col("抽出元").alias("source"), pl.col("債権番号").alias("key"), pl.col("宛名番号").alias("rno")
+    )
+    df = df.join(truth, on=["source", "key"]).join(clusters, on=["source", "key"])
+    df = df.with_columns(
+        pl.when(pl.col("rno") != "")
+        .then(pl.lit("R:") + pl.col("rno"))
+        .otherwise(pl.lit("K:") + pl.col("source") + ":" + pl.col("key"))
+        .alias("unit")
+    )
+    units = df.group_by("unit").agg(
+        pl.col("person").first(), pl.col("cluster").first(), pl.col("cluster").n_unique().alias("nc")
+    )
+    split_units = int((units["nc"] > 1).sum())
+    true_pairs = _pairs(units.group_by("person").len()["len"])
+    pred_pairs = _pairs(units.group_by("cluster").len()["len"])
+    tp = _pairs(units.group_by("person", "cluster").len()["len"])
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "units": units.height,
+        "payers": int(units["person"].n_unique()),
+        "clusters": int(units["cluster"].n_unique()),
+        "true_pairs": true_pairs,
+        "predicted_pairs": pred_pairs,
+        "true_positive_pairs": tp,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "units_split_across_clusters": split_units,
+    }
+
+
+def trap_report(traps_path: Path, truth: pl.DataFrame, clusters: pl.DataFrame) -> dict[str, str]:
+    """Per trap kind: how many pairs were wrongly merged / people left split."""
+    rows = truth.join(clusters, on=["source", "key"])
+    person_clusters = rows.group_by("person").agg(pl.col("cluster").unique())
+    pc = dict(zip(person_clusters["person"].to_list(), person_clusters["cluster"].to_list(), strict=True))
+    row_cluster = {(s, k): c for s, k, c in clusters.iter_rows()}
+    row_person = {(s, k): p for s, k, p in truth.iter_rows()}
+    out: dict[str, list[int]] = {}
+    with traps_path.open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            kind, a, b = r["trap"], r["person_id"], r["other_person_id"]
+            if r["債権番号"]:
+                key = (r["抽出元"], r["債権番号"])
+                p = row_person.get(key)
+                ok = p is not None and len(pc.get(p, [])) == 1 and row_cluster.get(key) in pc.get(p, [])
+                bad = 0 if ok else 1
+            elif b:
+                if a not in pc or b not in pc:
+                    continue
+                bad = 1 if set(pc[a]) & set(pc[b]) else 0  # merged two people
+            else:
+                if a not in pc:
+                    continue
+                bad = 1 if len(pc[a]) > 1 else 0  # one person left in pieces
+            tot = out.setdefault(kind, [0, 0])
+            tot[0] += 1
+            tot[1] += bad
+    return {k: f"{v[1]}/{v[0]}" for k, v in sorted(out.items())}
+
+
+# --- the two systems, each in a child process (for its own peak memory) ------------------
+
+
+def run_engine(folder: Path, out: Path) -> None:
+    from nofu.lib.matching import match_records
+
+    files = {p.stem: p for p in folder.glob("*.csv") if p.name not in ("truth.csv", "traps.csv")}
+    t0 = time.perf_counter()
+    frame = load_frame(files)
+    t1 = time.perf_counter()
+    result = match_records(frame)
+    t2 = time.perf_counter()
+    result.clusters.write_parquet(out / "engine_clusters.parquet")
+    result.review.write_parquet(out / "engine_review.parquet")
+    stats = {k: float(v) for k, v in result.stats.items()}
+    stats.update({"seconds_read": t1 - t0, "seconds_match": t2 - t1, "peak_mb": _peak_mb()})
+    (out / "engine_stats.json").write_text(json.dumps(stats))
+
+
+def run_splink(folder: Path, out: Path) -> None:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from nofu.lib.matching._features import profiles_of, records_frame, row_features
+    from nofu.lib.matching.api import _fit
+
+    files = {p.stem: p for p in folder.glob("*.csv") if p.name not in ("truth.csv", "traps.csv")}
+    t0 = time.perf_counter()
+    frame = load_frame(files)
+    t1 = time.perf_counter()
+    # The same normalized fields as the engine (its normalization, timed for Splink too).
+    rows = row_features(records_frame(frame))
+    profiles, mapping = profiles_of(rows)
+    _, enriched = _fit(profiles, _config())
+    data = enriched.select(
+        pl.col("pid").alias("unique_id"),
+        *[
+            pl.when(pl.col(c) != "").then(pl.col(c)).otherwise(None).alias(c)
+            for c in ("rno", "nm", "nm_fam", "nm_giv", "kl", "kl_fam", "kl_giv", "lat", "dob", "sex", "nat",
+                      "addr", "town", "room", "cform")
+        ],
+        pl.col("corp").cast(pl.String),
+        pl.concat_str(["ph_mobile", "ph_fixed"], separator=";").str.split(";").list.eval(
+            pl.element().filter(pl.element() != "")).alias("phones"),
+    ).with_columns(
+        pl.col("phones").list.get(0, null_on_oob=True).alias("phone1"),
+        pl.col("phones").list.get(1, null_on_oob=True).alias("phone2"),
+    ).drop("phones")
+    t2 = time.perf_counter()
+    db_api = DuckDBAPI()
+    sdf = db_api.register(data.to_arrow(), table_name="profiles")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("rno"),
+            block_on("kl", "dob"),
+            block_on("nm", "dob"),
+            block_on("kl_giv", "dob"),
+            block_on("nm_giv", "dob"),
+            block_on("lat", "dob"),
+            block_on("addr", "dob"),
+            block_on("addr", "kl"),
+            block_on("addr", "nm"),
+            block_on("phone1"),
+            block_on("phone2"),
+            "l.phone1 = r.phone2",
+            "l.phone2 = r.phone1",
+            block_on("kl"),
+        ],
+        comparisons=[
+            cl.ExactMatch("rno"),
+            cl.JaroWinklerAtThresholds("nm", [0.9]).configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("kl", [0.92, 0.85]).configure(term_frequency_adjustments=True),
+            cl.ExactMatch("kl_giv").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("kl_fam").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("lat", [0.9]).configure(term_frequency_adjustments=True),
+            cl.LevenshteinAtThresholds("dob", [1, 2]).configure(term_frequency_adjustments=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("corp"),
+            cl.ExactMatch("cform"),
+            cl.ExactMatch("nat").configure(term_frequency_adjustments=True),
+            cl.CustomComparison(
+                output_column_name="address",
+                comparison_levels=[
+                    {"sql_condition": "addr_l IS NULL OR addr_r IS NULL", "label_for_charts": "null",
+                     "is_null_level": True},
+                    {"sql_condition": "addr_l = addr_r AND coalesce(room_l, '') = coalesce(room_r, '')",
+                     "label_for_charts": "exact", "tf_adjustment_column": "addr",
+                     "tf_adjustment_weight": 1.0},
+                    {"sql_condition": "addr_l = addr_r", "label_for_charts": "same block"},
+                    {"sql_condition": "town_l = town_r", "label_for_charts": "same town"},
+                    {"sql_condition": "ELSE", "label_for_charts": "else"},
+                ],
+            ),
+            cl.CustomComparison(
+                output_column_name="phone",
+                comparison_levels=[
+                    {"sql_condition": "phone1_l IS NULL OR phone1_r IS NULL", "label_for_charts": "null",
+                     "is_null_level": True},
+                    {"sql_condition": "phone1_l = phone1_r OR phone1_l = phone2_r OR phone2_l = phone1_r "
+                                      "OR phone2_l = phone2_r", "label_for_charts": "shared"},
+                    {"sql_condition": "ELSE", "label_for_charts": "else"},
+                ],
+            ),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(sdf, settings, log_level="WARNING")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("rno"), "l.kl = r.kl AND l.dob = r.dob AND l.addr = r.addr"], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("kl"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("addr"))
+    t3 = time.perf_counter()
+    pred = linker.inference.predict(threshold_match_probability=0.5)
+    t4 = time.perf_counter()
+    results = {}
+    times = {}
+    for thr in (0.9, 0.99, 0.999, 0.9999):
+        c0 = time.perf_counter()
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, thr)
+        tbl = clusters.as_duckdbpyrelation().select("unique_id, cluster_id").pl()
+        times[thr] = time.perf_counter() - c0
+        # Rows of one 宛名番号 are one person: union Splink's clusters through them.
+        results[thr] = _with_rno(tbl, enriched, mapping)
+    stats = {
+        "seconds_read": t1 - t0,
+        "seconds_normalize": t2 - t1,
+        "seconds_train": t3 - t2,
+        "seconds_predict": t4 - t3,
+        "seconds_cluster": times,
+        "peak_mb": _peak_mb(),
+    }
+    for thr, df in results.items():
+        df.write_parquet(out / f"splink_clusters_{thr}.parquet")
+    (out / "splink_stats.json").write_text(json.dumps({k: v for k, v in stats.items()}, default=str))
+
+
+def _config():  # noqa: ANN202
+    from nofu.lib.matching import MatchConfig
+
+    return MatchConfig()
+
+
+def _with_rno(tbl: pl.DataFrame, enriched: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
+    prof = enriched.select("pid", "rno").join(
+        tbl.select(pl.col("unique_id").alias("pid"), pl.col("cluster_id").cast(pl.String)), on="pid", how="left"
+    )
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for _pid, rno, cid in prof.iter_rows():
+        if rno:
+            a, b = find("c" + cid), find("r" + rno)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    labels = [find("c" + cid) for cid in prof["cluster_id"].to_list()]
+    prof = prof.with_columns(pl.Series("cluster", labels))
+    return mapping.join(prof.select("pid", "cluster"), on="pid").select("source", "key", "cluster")
+
+
+def _child(kind: str, folder: Path, out: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--child", kind, "--folder", str(folder), "--out", str(out)],
+                   check=True)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-splink", action="store_true")
+    ap.add_argument("--child", choices=["engine", "splink"])
+    ap.add_argument("--folder", type=Path)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    if args.child:
+        (run_engine if args.child == "engine" else run_splink)(args.folder, args.out)
+        return
+
+    say(f"data: demo generator, {args.rows:,} rows, seed {args.seed}")
+    t0 = time.perf_counter()
+    files = generated_files(args.rows, args.seed)
+    folder = next(iter(files.values())).parent
+    say(f"  generated/reused in {time.perf_counter() - t0:.1f}s: {folder}")
+    out = OUT / f"matching-{args.rows}-{args.seed}"
+    out.mkdir(parents=True, exist_ok=True)
+    frame = load_frame(files)
+    truth = pl.read_csv(folder / "truth.csv", schema_overrides={"債権番号": pl.String}).select(
+        pl.col("抽出元").alias("source"), pl.col("債権番号").alias("key"), pl.col("person_id").alias("person")
+    )
+
+    wall = _child("engine", folder, out)
+    st = json.loads((out / "engine_stats.json").read_text())
+    clusters = pl.read_parquet(out / "engine_clusters.parquet")
+    review = pl.read_parquet(out / "engine_review.parquet")
+    q = evaluate(frame, truth, clusters)
+    say("\nnofu engine")
+    say(f"  wall {wall:.1f}s (read {st['seconds_read']:.1f}s, match {st['seconds_match']:.1f}s), "
+        f"peak {st['peak_mb']:.0f} MB")
+    say(f"  profiles {st['profiles']:,.0f}, candidate pairs {st['candidate_pairs']:,.0f}, "
+        f"sure pairs {st['sure_pairs']:,.0f}")
+    say(f"  precision {q['precision']:.5f}  recall {q['recall']:.5f}  F1 {q['f1']:.5f}  "
+        f"(true pairs {q['true_pairs']:,}, predicted {q['predicted_pairs']:,})")
+    share = review.height / q["payers"]
+    say(f"  review queue {review.height:,} pairs = {share:.3%} of {q['payers']:,} payers")
+    say(f"  traps (wrong/total): {trap_report(folder / 'traps.csv', truth, clusters)}")
+    summary = {"rows": args.rows, "engine": {**q, "wall": wall, "review_pairs": review.height,
+                                              "review_share": share, **st}}
+
+    if not args.no_splink:
+        try:
+            wall_s = _child("splink", folder, out)
+        except subprocess.CalledProcessError as exc:
+            say(f"\nSplink failed: {exc}")
+        else:
+            ss = json.loads((out / "splink_stats.json").read_text())
+            say("\nSplink 5 (DuckDB)")
+            best = None
+            for f in sorted(out.glob("splink_clusters_*.parquet")):
+                thr = f.stem.rsplit("_", 1)[1]
+                qs = evaluate(frame, truth, pl.read_parquet(f))
+                say(f"  threshold {thr}: precision {qs['precision']:.5f}  recall {qs['recall']:.5f}  "
+                    f"F1 {qs['f1']:.5f}")
+                if best is None or qs["f1"] > best[1]["f1"]:
+                    best = (thr, qs)
+            say(f"  wall {wall_s:.1f}s (read {ss['seconds_read']:.1f}s, normalize {ss['seconds_normalize']:.1f}s, "
+                f"train {ss['seconds_train']:.1f}s, predict {ss['seconds_predict']:.1f}s), "
+                f"peak {ss['peak_mb']:.0f} MB")
+            assert best is not None
+            say(f"\nengine vs Splink: F1 {q['f1']:.5f} vs {best[1]['f1']:.5f} (Splink's best threshold {best[0]}); "
+                f"wall time {wall:.1f}s vs {wall_s:.1f}s = {wall / wall_s:.2f}x")
+            summary["splink"] = {"best_threshold": best[0], **best[1], "wall": wall_s, **ss}
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    say(f"\nsummary: {out / 'summary.json'}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("POLARS_MAX_THREADS", "2")
+    main()
