@@ -113,6 +113,8 @@ class _Builder:
         self._phones: set[str] = set()
         self._pid = 0
         self._hid = 0
+        # Share of variant-able characters registered in their old or variant form.
+        self._variant_p = min(1.0, 0.15 * cfg.trap_rate)
         town_w = {"chome": 3.0, "ban": 2.0, "banchi": 1.0}
         self._towns = self.t.towns
         self._town_cum: list[float] = []
@@ -203,7 +205,7 @@ class _Builder:
         out = []
         for ch in kanji:
             vs = self.t.variants.get(ch)
-            if vs and self.rng.random() < 0.12:
+            if vs and self.rng.random() < self._variant_p:
                 # The first variant is by far the most common; forms outside CP932 are rarer.
                 v = vs[0] if len(vs) == 1 or self.rng.random() < 0.75 else self.rng.choice(vs)
                 if _in_cp932(v) or self.rng.random() < 0.3:

@@ -213,6 +213,16 @@ def test_every_trap_kind_is_laid_and_labelled(world: tuple[Population, Path]) ->
             assert t["other_person_id"] == "" or t["other_person_id"] in payers
 
 
+def test_trap_rate_zero_lays_no_traps(tmp_path: Path) -> None:
+    pop = generate_population(GeneratorConfig(rows=3000, seed=1, trap_rate=0, mess_rate=0))
+    write_call_target_files(pop, tmp_path)
+    _, traps, _ = read_table(tmp_path / "traps.csv", "utf-8")
+    kinds = {t["trap"] for t in traps}
+    # Only what is structural remains: families, people in two systems, and each
+    # system's regular habits (half-width kana in 国保返納金, no birth date in 給食費).
+    assert kinds <= {"cross_system", "household", "halfwidth_kana", "missing_birth_date"}
+
+
 def test_pair_traps_are_what_they_say(world: tuple[Population, Path]) -> None:
     pop, out = world
     by_id = {p.pid: p for p in pop.payers}
