@@ -201,7 +201,10 @@ def kana_key(s: str | None) -> str:
     """
     if not s:
         return ""
-    return _kana_fold(s)
+    key = _kana_fold(s)
+    while (again := _kana_fold(key)) != key:  # upper() can un-normalize rare letters
+        key = again
+    return key
 
 
 # --- corporation forms ------------------------------------------------------------
@@ -434,7 +437,6 @@ def is_latin_name(s: str | None) -> bool:
     return text.isascii() and _LATIN_NAME.fullmatch(text) is not None
 
 
-@lru_cache(maxsize=_CACHE)
 def latin_tokens(s: str | None) -> list[str]:
     """Sorted upper-case words, so 「SMITH JOHN」 and 「John Smith」 compare equal.
 
