@@ -63,12 +63,12 @@ _ERA_ALT = "明治|大正|昭和|平成|令和|[MTSHR明大昭平令]"
 _SEP_Y, _SEP_M = r"(?:[-/.年])", r"(?:[-/.月])"
 _WESTERN = re.compile(rf"(\d{{4}}){_SEP_Y}(\d{{1,2}}){_SEP_M}(\d{{1,2}})日?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_ERA_DATE = re.compile(rf"({_ERA_ALT})\.?(元|\d{{1,2}}){_SEP_Y}(\d{{1,2}}){_SEP_M}(\d{{1,2}})日?")
+_ERA_DATE = re.compile(rf"({_ERA_ALT})\.?(元|\d{{1,3}}){_SEP_Y}(\d{{1,2}}){_SEP_M}(\d{{1,2}})日?")
 _ERA_COMPACT = re.compile(r"([MTSHR1-5])(\d{2})(\d{2})(\d{2})")  # S550102, 3550102 (住基)
 _TIME_SUFFIX = re.compile(r"(?:[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 _KANJI_RUN = re.compile(f"[{KANJI_NUMERAL_CHARS}]+")
 _ZERO_DATE = re.compile(r"0{4}[-/.]?0{2}[-/.]?0{2}")
-_FISCAL = re.compile(rf"(?:(\d{{4}})|({_ERA_ALT})\.?(元|\d{{1,2}}))(?:年度|年)?")
+_FISCAL = re.compile(rf"(?:(\d{{4}})|({_ERA_ALT})\.?(元|\d{{1,3}}))(?:年度|年)?")
 
 
 def _normalize(s: str) -> str:
