@@ -187,7 +187,7 @@ _BLOCK_TOKEN = re.compile(r"(\d+)(丁目|丁|番地の|番地|番の|番|号(?![
 _BUILDING_AFTER_NUMBER = re.compile(r"[室棟館階FＦ]|号[室棟館]")
 _BLOCK_START = re.compile(f"\\d|{_K}(?=丁目|丁|番|号|[{_DASHES}])")
 _BUILDING_LEAD = re.compile(f"^[\\s{_DASHES},、]+")
-_AZA = re.compile("^(?:大字|字)")
+_AZA = re.compile("大字|字")  # used with .match(text, pos): no "^"
 
 
 def _kanji_numbers_to_digits(s: str) -> str:
