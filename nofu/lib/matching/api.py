@@ -284,14 +284,18 @@ def _decision_pids(
 
 
 def _sure(config: MatchConfig) -> pl.Expr:
+    """Sure links: score high enough, no conflict, and either corroborated by place or
+    phone, or a full identity (name, reading and birth date) with no phone to disagree.
+    Two 宛名番号 are joined only by a strong, corroborated link."""
+    identity = (
+        (pl.col("lv_name") == "exact") & (pl.col("lv_birth_date") == "exact") & (pl.col("lv_phone") == "")
+    )
+    rno_differs = pl.col("lv_resident_no") == "different"
     return (
         (pl.col("weight") >= config.auto_threshold)
         & (pl.col("conflict") == "")
-        & pl.col("corroborated")
-        & (
-            (pl.col("lv_resident_no") != "different")
-            | (pl.col("weight") >= config.strong_threshold)
-        )
+        & (pl.col("corroborated") | (identity & ~rno_differs))
+        & (~rno_differs | (pl.col("weight") >= config.strong_threshold))
     )
 
 
