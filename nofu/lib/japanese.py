@@ -40,6 +40,7 @@ __all__ = [
 GETA = "〓"  # what a CP932 export writes for a character it cannot hold (外字)
 
 _CACHE = 1 << 18
+_MAX_PASSES = 8  # fixpoint iterations; real input needs 2, a pathological one a few more
 _DATA = Path(__file__).with_name("data")
 
 # --- shared building blocks -------------------------------------------------------
@@ -181,14 +182,35 @@ def _expand_iteration_marks(s: str) -> str:
     return "".join(out)
 
 
+def _build_kana_table() -> dict[int, str | None]:
+    """hira→kata, small→large and the folds above as one table, for one translate().
+
+    Built from jaconv's own conversions so their tables stay the reference.
+    """
+    table: dict[int, str | None] = {}
+    for cp in [*range(0x3041, 0x3100), *_KANA_FOLD]:
+        ch = chr(cp)
+        out = jaconv.enlarge_smallkana(jaconv.hira2kata(ch)).translate(_KANA_FOLD)
+        if out != ch:
+            table[cp] = out
+    table[0x3099] = table[0x309A] = None  # a voicing mark that found no kana to join
+    return table
+
+
+_KANA_TABLE = _build_kana_table()
+_NEEDS_CONTEXT = re.compile("[ゝゞヽヾゔヴ]")  # folds that look at the neighbouring kana
+# A key made only of these is a fixpoint of _kana_fold, so the second pass is skipped.
+_STABLE_KEY = re.compile(f"[\u30a2-\u30fa\u30fc0-9A-Z{GETA}\u4e00-\u9fff]*")
+
+
 def _kana_fold(s: str) -> str:
-    s = jaconv.hira2kata(_nfkc(s))
-    if _KATA_ITERATION.search(s):
-        s = _expand_iteration_marks(s)
-    if "ヴ" in s:
+    s = _nfkc(s)
+    if _NEEDS_CONTEXT.search(s):
+        s = jaconv.hira2kata(s)
+        if _KATA_ITERATION.search(s):
+            s = _expand_iteration_marks(s)
         s = _VU_RE.sub(lambda m: _VU_SYLLABLES[m.group()], s)
-    s = jaconv.enlarge_smallkana(s).translate(_KANA_FOLD).translate(_COMBINING_MARKS)
-    s = _NOT_KEY_CHAR.sub("", s).upper()
+    s = _NOT_KEY_CHAR.sub("", s.translate(_KANA_TABLE)).upper()
     return _LEADING_CHOON.sub("", s)
 
 
@@ -202,7 +224,12 @@ def kana_key(s: str | None) -> str:
     if not s:
         return ""
     key = _kana_fold(s)
-    while (again := _kana_fold(key)) != key:  # upper() can un-normalize rare letters
+    if _STABLE_KEY.fullmatch(key):
+        return key
+    for _ in range(_MAX_PASSES):  # upper() can un-normalize a few rare letters
+        again = _kana_fold(key)
+        if again == key:
+            break
         key = again
     return key
 
@@ -336,7 +363,9 @@ def kana_name_key(s: str | None) -> str:
         return ""
     prev = None
     key = s
-    while key != prev:  # a removal can expose another form; stop at the fixpoint
+    for _ in range(_MAX_PASSES):  # a removal can expose another form; stop at the fixpoint
+        if key == prev:
+            break
         prev = key
         text = "".join(jaconv.hira2kata(_nfkc(key)).upper().split())
         key = _kana_fold(_CORP_ABBR_RE.sub("", text))
@@ -370,7 +399,7 @@ def _load_variants() -> dict[int, str]:
 
 _VARIANTS = _load_variants()
 _NAME_DROP = re.compile("[\\s・.]")
-_ITERATION = re.compile("(.)々")
+_ITERATION = re.compile("([^々])々")  # 々々 alone has nothing to repeat
 _SMALL_KE = str.maketrans({"ヶ": "ケ", "ヵ": "カ"})
 
 
@@ -407,7 +436,9 @@ def name_key(s: str | None) -> str:
         return ""
     prev = None
     key = s
-    while key != prev:
+    for _ in range(_MAX_PASSES):
+        if key == prev:
+            break
         prev = key
         key = _name_key_once(key)
     return key

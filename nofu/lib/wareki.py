@@ -133,7 +133,7 @@ def _parse(original: str) -> date | None:
     raise DateParseError(f"日付として読めません: 「{original}」")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _parse_cached(s: str) -> date | None | str:
     """Errors are cached as their message: a bad value repeats as often as a good one."""
     try:

@@ -378,6 +378,12 @@ def test_name_key_keeps_different_kanji_apart() -> None:
     assert name_key("埼田") != name_key("崎田")
 
 
+def test_name_key_expands_iteration_marks_and_stops() -> None:
+    assert name_key("佐々々") == "佐佐佐"
+    assert name_key("々々") == "々々"  # nothing to repeat: kept, and no endless loop
+    assert name_key("々木") == "々木"
+
+
 @given(japanese_text)
 def test_name_key_is_idempotent(s: str) -> None:
     assert name_key(name_key(s)) == name_key(s)
