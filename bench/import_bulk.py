@@ -4,7 +4,8 @@
 
 Baseline: the same rows, already parsed into exactly the tuples the import writes, bulk-
 loaded into the same installments table (same indexes) of the same kind of database with
-executemany (SQLite) or COPY (PostgreSQL): the least any loader of these rows must do. Measured: `nofu import` of the files (read, detect
+the import's own loader (`frame_insert`: executemany on SQLite, one COPY stream on
+PostgreSQL): the least any loader of these rows must do. Measured: `nofu import` of the files (read, detect
 encoding, validate, normalize, assign payers, write installments, phones, addresses,
 totals, register, audit). The import runs in a child process so its peak memory is its own.
 """
@@ -41,13 +42,8 @@ def baseline(files: list, rows_total: list[int]) -> float:
     from django.utils import timezone
 
     from nofu.intake import fields as F
-    from nofu.intake.bulk import bulk_insert
-    from nofu.intake.importer import (
-        INSTALLMENT_COLUMNS,
-        _derive_identity,
-        _installment_tuples,
-        parse_columns,
-    )
+    from nofu.intake.bulk import frame_insert
+    from nofu.intake.importer import _derive_identity, installment_frame, parse_columns
     from nofu.intake.models import BatchStatus, ImportBatch
     from nofu.lib.readers import read_table
     from nofu.payers.models import Payer
@@ -63,12 +59,12 @@ def baseline(files: list, rows_total: list[int]) -> float:
         parsed, _ = parse_columns(table, F.CALL_TARGET_COLUMNS)
         rows = _derive_identity(table, parsed)
         rows = rows.with_columns(__import__("polars").lit(payer.pk).alias("payer_id"))
-        prepared.append(list(_installment_tuples(rows, batch.pk, now, today, fresh=True)))
-    rows_total.append(sum(len(p) for p in prepared))
+        prepared.append(installment_frame(rows, batch.pk, now, today, fresh=True))
+    rows_total.append(sum(p.height for p in prepared))
     t = time.perf_counter()
     with transaction.atomic():
-        for tuples in prepared:
-            bulk_insert("payers_installment", INSTALLMENT_COLUMNS, tuples)
+        for frame in prepared:
+            frame_insert("payers_installment", frame)
     return time.perf_counter() - t
 
 

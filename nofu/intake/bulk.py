@@ -7,9 +7,11 @@ faster or slower way of talking to the database.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import polars as pl
 from django.db import connection
 
 BATCH = 5000
@@ -81,3 +83,37 @@ def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> None:
                 chunk = []
         if chunk:
             cur.executemany(sql, chunk)
+
+
+def frame_insert(table: str, frame: pl.DataFrame) -> int:
+    """Writes a frame whose columns are named like the table's: one COPY stream on
+    PostgreSQL (Polars writes the CSV), executemany on SQLite."""
+    if frame.height == 0:
+        return 0
+    if not is_postgres():
+        return bulk_insert(table, frame.columns, frame.iter_rows())
+    q = connection.ops.quote_name
+    cols = ", ".join(q(c) for c in frame.columns)
+    buf = io.BytesIO()
+    frame.write_csv(buf, include_header=False, null_value=r"\N")
+    data = buf.getvalue()
+    with connection.cursor() as cur:
+        with cur.cursor.copy(
+            f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        ) as copy:
+            for i in range(0, len(data), 1 << 20):
+                copy.write(data[i : i + (1 << 20)])
+    return frame.height
+
+
+def stage(name: str, like: str, frame: pl.DataFrame) -> None:
+    """A temporary table shaped like `like`, holding `frame`, for one set-based statement."""
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT * FROM {like} WHERE 1 = 0")
+    frame_insert(name, frame)
+
+
+def drop(name: str) -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")

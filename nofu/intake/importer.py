@@ -21,7 +21,7 @@ from django.utils import timezone
 from nofu.audit.actions import audit_record, exchange_record, sha256_of
 from nofu.audit.models import Direction
 from nofu.intake import fields as F
-from nofu.intake.bulk import bulk_insert, executemany, temp_ids
+from nofu.intake.bulk import bulk_insert, drop, frame_insert, stage, temp_ids
 from nofu.intake.models import BatchStatus, FileKind, ImportBatch
 from nofu.lib import address as addr
 from nofu.lib import japanese
@@ -409,26 +409,19 @@ def _import_call_targets(
     if new.height:
         payer_ids = assigner.assign(new, now=now)
         new = new.with_columns(payer_ids.alias("payer_id"))
-        bulk_insert(
-            "payers_installment",
-            INSTALLMENT_COLUMNS,
-            _installment_tuples(new, batch.pk, now, today, fresh=True),
-        )
+        frame_insert("payers_installment", installment_frame(new, batch.pk, now, today, fresh=True))
     else:
         new = new.with_columns(pl.lit(None, pl.Int64).alias("payer_id"))
     if changed.height:
-        sets = ", ".join(f"{c} = %s" for c in UPDATED_COLUMNS)
-        executemany(
-            f"UPDATE payers_installment SET {sets} WHERE id = %s",
-            (
-                (*t, i)
-                for t, i in zip(
-                    _installment_tuples(changed, batch.pk, now, today, fresh=False),
-                    changed["__id"].to_list(),
-                    strict=True,
-                )
-            ),
-        )
+        frame = installment_frame(changed, batch.pk, now, today, fresh=False)
+        stage("tmp_changed_installments", "payers_installment", frame)
+        sets = ", ".join(f"{c} = s.{c}" for c in UPDATED_COLUMNS)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE payers_installment SET {sets} FROM tmp_changed_installments s "
+                "WHERE payers_installment.id = s.id"
+            )
+        drop("tmp_changed_installments")
     touched = pl.concat(
         [new.select("payer_id", *_CONTACT_FIELDS), changed.select("payer_id", *_CONTACT_FIELDS)]
     )
@@ -449,14 +442,18 @@ _CONTACT_FIELDS = [
 ]
 
 
-def _installment_tuples(df: pl.DataFrame, batch_id: int, now: Any, today: Any, *, fresh: bool):
-    cols = df.select(
+def installment_frame(
+    df: pl.DataFrame, batch_id: int, now: Any, today: Any, *, fresh: bool
+) -> pl.DataFrame:
+    """The rows as the installments table stores them, columns named like its columns."""
+    subject = pl.when(pl.col("subject_name") != "").then("subject_name").otherwise("subject_label")
+    out = df.select(
         "source_system",
         "receivable_key",
         "payer_id",
         "resident_no",
         "subject_code",
-        pl.when(pl.col("subject_name") != "").then("subject_name").otherwise("subject_label"),
+        subject.alias("subject_name"),
         "fiscal_year",
         "installment",
         "due_date",
@@ -475,25 +472,27 @@ def _installment_tuples(df: pl.DataFrame, batch_id: int, now: Any, today: Any, *
         "nationality",
         "corporation",
         "postal_code",
-        "address_display",
+        pl.col("address_display").alias("address"),
         "building",
         "phone1",
         "phone2",
         "raw",
         "row_hash",
-        ROW_NO,
+        pl.col(ROW_NO).alias("row_no"),
+        pl.lit(batch_id, pl.Int64).alias("batch_id"),
+        pl.lit(str(connection.ops.adapt_datetimefield_value(now))).alias("updated_at"),
     )
-    # dates leave as ISO text, the form both databases store, instead of being adapted
-    # one value at a time by the driver
-    cols = cols.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
-    now_db = connection.ops.adapt_datetimefield_value(now)
-    today_db = connection.ops.adapt_datefield_value(today)
-    for r in cols.iter_rows():
-        head, tail = r[:30], r[30]
-        if fresh:
-            yield (*head, batch_id, tail, today_db, r[10], now_db)
-        else:
-            yield (*head[3:], batch_id, tail, now_db)
+    if fresh:
+        out = out.with_columns(
+            pl.lit(str(connection.ops.adapt_datefield_value(today))).alias("handed_over_on"),
+            pl.col("unpaid").alias("unpaid_at_handover"),
+        )
+    else:
+        out = out.drop("source_system", "receivable_key", "payer_id").with_columns(
+            df["__id"].alias("id")
+        )
+    # dates leave as ISO text, the form both databases store, not adapted value by value
+    return out.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
 
 
 def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
@@ -507,37 +506,59 @@ def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
         .filter(pl.col("number").is_not_null() & (pl.col("number") != ""))
         .unique(["payer_id", "number"], keep="first")
     )
-    kinds = {"mobile": "mobile", "fixed": "fixed"}
-    executemany(
-        "INSERT INTO payers_phone (payer_id, number, kind, origin, status, source_system, "
-        "first_seen, last_seen, note) VALUES (%s, %s, %s, 'city_data', 'unknown', %s, %s, %s, '') "
-        "ON CONFLICT (payer_id, number) DO UPDATE SET last_seen = excluded.last_seen",
-        (
-            (p, n, kinds.get(phone_kind(n), "other"), s, today, today)
-            for p, s, n in pairs.select("payer_id", "source_system", "number").iter_rows()
-        ),
+    if pairs.height == 0:
+        return
+    kinds = {n: phone_kind(n) for n in pairs["number"].unique().to_list()}
+    day = str(connection.ops.adapt_datefield_value(today))
+    frame = pairs.select(
+        "payer_id",
+        "number",
+        pl.col("number")
+        .replace_strict(kinds, return_dtype=pl.String)
+        .replace({"ip": "other", "free": "other"})
+        .alias("kind"),
+        pl.lit("city_data").alias("origin"),
+        pl.lit("unknown").alias("status"),
+        "source_system",
+        pl.lit(day).alias("first_seen"),
+        pl.lit(day).alias("last_seen"),
+        pl.lit("").alias("note"),
     )
+    cols = ", ".join(frame.columns)
+    stage("tmp_phones", "payers_phone", frame)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO payers_phone ({cols}) SELECT {cols} FROM tmp_phones WHERE true "
+            "ON CONFLICT (payer_id, number) DO UPDATE SET last_seen = excluded.last_seen"
+        )
+    drop("tmp_phones")
 
 
 def _upsert_addresses(df: pl.DataFrame, today: Any) -> None:
     rows = df.filter(pl.col("address_key") != "").unique(["payer_id", "address_key"], keep="last")
-    executemany(
-        "INSERT INTO payers_address (payer_id, postal_code, address, building, key, origin, "
-        "source_system, first_seen, last_seen) VALUES (%s, %s, %s, %s, %s, 'city_data', %s, %s, %s) "
-        "ON CONFLICT (payer_id, key) DO UPDATE SET last_seen = excluded.last_seen, "
-        "postal_code = excluded.postal_code",
-        (
-            (p, pc or "", a, b or "", k, s, today, today)
-            for p, pc, a, b, k, s in rows.select(
-                "payer_id",
-                "postal_code",
-                "address_display",
-                "building",
-                "address_key",
-                "source_system",
-            ).iter_rows()
-        ),
+    if rows.height == 0:
+        return
+    day = str(connection.ops.adapt_datefield_value(today))
+    frame = rows.select(
+        "payer_id",
+        pl.col("postal_code").fill_null(""),
+        pl.col("address_display").alias("address"),
+        pl.col("building").fill_null(""),
+        pl.col("address_key").alias("key"),
+        pl.lit("city_data").alias("origin"),
+        "source_system",
+        pl.lit(day).alias("first_seen"),
+        pl.lit(day).alias("last_seen"),
     )
+    cols = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    stage("tmp_addresses", "payers_address", frame)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO payers_address ({cols}) SELECT {cols} FROM tmp_addresses WHERE true "
+            "ON CONFLICT (payer_id, key) DO UPDATE SET last_seen = excluded.last_seen, "
+            "postal_code = excluded.postal_code"
+        )
+    drop("tmp_addresses")
 
 
 def payers_refresh_totals(payer_ids: list[int]) -> None:

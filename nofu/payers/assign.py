@@ -15,29 +15,8 @@ from typing import Protocol
 import polars as pl
 from django.db import connection
 
-from nofu.intake.bulk import allocate_ids, bulk_insert
+from nofu.intake.bulk import allocate_ids, frame_insert
 from nofu.lib.subjects import UNIFIED
-
-PAYER_COLUMNS = [
-    "id",
-    "kind",
-    "name",
-    "name_kana",
-    "birth_date",
-    "sex",
-    "nationality",
-    "postal_code",
-    "address",
-    "building",
-    "name_key",
-    "kana_key",
-    "address_key",
-    "total_unpaid",
-    "open_installments",
-    "account_transfer",
-    "created_at",
-    "updated_at",
-]
 
 
 class PayerAssigner(Protocol):
@@ -66,6 +45,7 @@ def payers_create(rows: pl.DataFrame, *, now: object) -> list[int]:
     """One new payer per row of `rows`, identity taken from that row; returns their ids."""
     ids = allocate_ids("payers_payer", rows.height)
     kind = pl.when(pl.col("corporation")).then(pl.lit("corporation")).otherwise(pl.lit("person"))
+    stamp = str(connection.ops.adapt_datetimefield_value(now))
     frame = rows.select(
         pl.Series("id", ids, dtype=pl.Int64),
         kind.alias("kind"),
@@ -80,12 +60,13 @@ def payers_create(rows: pl.DataFrame, *, now: object) -> list[int]:
         "name_key",
         "kana_key",
         "address_key",
-    )
-    bulk_insert(
-        "payers_payer",
-        PAYER_COLUMNS,
-        ((*r, 0, 0, False, now, now) for r in frame.iter_rows()),
-    )
+        pl.lit(0).alias("total_unpaid"),
+        pl.lit(0).alias("open_installments"),
+        pl.lit(False).alias("account_transfer"),
+        pl.lit(stamp).alias("created_at"),
+        pl.lit(stamp).alias("updated_at"),
+    ).with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+    frame_insert("payers_payer", frame)
     return ids
 
 
