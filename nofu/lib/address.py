@@ -13,6 +13,10 @@ The block (丁目・番地・号) is kept as ASCII numbers joined by "-". Anythi
 the building: a number after an explicit 号 (「二十号－1105」), a fourth number, or a
 three-digit-or-longer third number in an all-dash block (「26-20-1105」) is taken as a
 room, because 号 numbers that long are rare and room numbers that short are too.
+
+`display` is always prefecture + city + ward + town + block with hyphens, then one
+full-width space and the building (「千葉県千葉市緑区平山町3-27-24　ハイツ101」): a dash
+block cannot be turned back into 丁目・番・号 without guessing which number is which.
 """
 
 from __future__ import annotations

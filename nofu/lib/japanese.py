@@ -329,11 +329,6 @@ _ABBR = _alternation(list(_ABBR_SPELLINGS))
 _CORP_ABBR_RE = re.compile(rf"\((?P<a>{_ABBR})\)|^(?P<b>{_ABBR})\)|\((?P<c>{_ABBR})$")
 
 
-def _strip_corporation(s: str) -> str:
-    s = _CORP_ABBR_RE.sub("", s)
-    return _CORP_WORDS_RE.sub("", s)
-
-
 @lru_cache(maxsize=_CACHE)
 def corporation_form(s: str | None) -> str | None:
     """The canonical corporation form in a name or reading (「（株）緑興産」 → 株式会社)."""
@@ -361,16 +356,22 @@ def kana_name_key(s: str | None) -> str:
     """Reading key without corporation forms: 「カ)ミドリコウサン」 → ミドリコウサン."""
     if not s:
         return ""
-    prev = None
-    key = s
+    key, removed = _kana_name_once(s)
+    if not removed and _STABLE_KEY.fullmatch(key):
+        return key
     for _ in range(_MAX_PASSES):  # a removal can expose another form; stop at the fixpoint
-        if key == prev:
+        again, _ = _kana_name_once(key)
+        if again == key:
             break
-        prev = key
-        text = "".join(jaconv.hira2kata(_nfkc(key)).upper().split())
-        key = _kana_fold(_CORP_ABBR_RE.sub("", text))
-        key = _CORP_WORDS_RE.sub("", key)
+        key = again
     return key
+
+
+def _kana_name_once(s: str) -> tuple[str, bool]:
+    text = "".join(jaconv.hira2kata(_nfkc(s)).upper().split())
+    text, n_abbr = _CORP_ABBR_RE.subn("", text)
+    key, n_words = _CORP_WORDS_RE.subn("", _kana_fold(text))
+    return key, bool(n_abbr or n_words)
 
 
 # --- written names ----------------------------------------------------------------
@@ -414,14 +415,19 @@ def _expand_kanji_iteration(s: str) -> str:
     return s
 
 
-def _name_key_once(s: str) -> str:
+def _name_key_once(s: str) -> tuple[str, bool]:
     text = _VARIATION_SELECTORS.sub("", _nfkc(s)).upper()
     text = _NAME_DROP.sub("", text).translate(_COMBINING_MARKS)
-    text = _strip_corporation(text)
-    text = fold_variants(text).translate(_SMALL_KE)
+    text = fold_variants(text).translate(_SMALL_KE)  # first, so 株式會社 is a form too
+    text, n_abbr = _CORP_ABBR_RE.subn("", text)
+    text, n_words = _CORP_WORDS_RE.subn("", text)
     if "々" in text:
         text = _expand_kanji_iteration(text)
-    return text
+    return text, bool(n_abbr or n_words)
+
+
+# Kana, ー, folded kanji, A-Z, digits and 〓: a key made only of these is a fixpoint.
+_STABLE_NAME = re.compile(f"[\u3041-\u3096\u30a1-\u30fa\u30fc0-9A-Z{GETA}\u4e00-\u9fff]*")
 
 
 @lru_cache(maxsize=_CACHE)
@@ -434,13 +440,14 @@ def name_key(s: str | None) -> str:
     """
     if not s:
         return ""
-    prev = None
-    key = s
-    for _ in range(_MAX_PASSES):
-        if key == prev:
+    key, removed = _name_key_once(s)
+    if not removed and _STABLE_NAME.fullmatch(key):
+        return key
+    for _ in range(_MAX_PASSES):  # a removal can expose another form; stop at the fixpoint
+        again, _ = _name_key_once(key)
+        if again == key:
             break
-        prev = key
-        key = _name_key_once(key)
+        key = again
     return key
 
 

@@ -354,6 +354,7 @@ def test_name_key_equal(a: str, b: str) -> None:
         "NPO法人緑興産",
         "npo法人 緑興産",
         "特定非営利活動法人緑興産",
+        "株式會社緑興産",  # the form itself in 旧字体
     ],
 )
 def test_name_key_removes_corporation_forms(name: str) -> None:
