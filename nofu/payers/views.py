@@ -4,9 +4,12 @@ from itertools import groupby
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from nofu.accounts.access import require_capability
 from nofu.audit.actions import audit_record
+from nofu.charges.services import LoadedRules, installment_late_charge
+from nofu.lib.entaikin import EntaikinError
 from nofu.lib.subjects import subject_name
 from nofu.payers.models import Payer
 from nofu.payers.search import payers_search
@@ -31,8 +34,17 @@ def search(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     payer = get_object_or_404(Payer, pk=pk)
     installments = list(
-        payer.installments.order_by("subject_code", "fiscal_year", "due_date", "id")
+        payer.installments.prefetch_related("payments").order_by(
+            "subject_code", "fiscal_year", "due_date", "id"
+        )
     )
+    today = timezone.localdate()
+    loaded = LoadedRules.load()
+    for i in installments:
+        try:
+            i.late_now = installment_late_charge(i, today, loaded=loaded).total
+        except EntaikinError as exc:  # e.g. next year's rate not yet registered
+            i.late_now, i.late_error = None, str(exc)
     receivables = []
     for (code, year), items in groupby(installments, key=lambda i: (i.subject_code, i.fiscal_year)):
         items = list(items)
@@ -50,6 +62,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessed": sum(i.assessed for i in installments),
         "unpaid": sum(i.unpaid for i in installments),
         "late": sum(i.late_charge_at_extraction or 0 for i in installments),
+        "late_now": sum(i.late_now or 0 for i in installments),
     }
     resident_nos = sorted({i.resident_no for i in installments if i.resident_no})
     audit_record(
@@ -65,6 +78,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "payers/detail.html",
         {
             "payer": payer,
+            "today": today,
             "receivables": receivables,
             "totals": totals,
             "installments": installments,
