@@ -247,6 +247,7 @@ def _join_buildings(*parts: str) -> str:
 
 # --- the address -------------------------------------------------------------------
 
+_LEADING_POSTAL = re.compile(f"〒?\\s*(\\d{{3}})[{_DASHES}]?(\\d{{4}})(?!\\d)\\s*")
 _PREF_RE = re.compile("|".join(PREFECTURES))
 _WARD_RE = re.compile("|".join(CHIBA_WARDS))
 
@@ -278,6 +279,14 @@ def _normalize_address(address: str, building: str, postal: str) -> NormalizedAd
         postal_code = ""
         warnings.append(str(exc))
     text = " ".join(unicodedata.normalize("NFKC", address).split())
+    m = _LEADING_POSTAL.match(text)
+    if m:  # 「〒260-0027 千葉市…」: some systems put the postal code in the address
+        text = text[m.end() :]
+        written = m.group(1) + m.group(2)
+        if not postal_code:
+            postal_code = written
+        elif written != postal_code:
+            warnings.append(f"住所の郵便番号（〒{written}）と郵便番号欄が一致しません")
     if not text:
         return NormalizedAddress(
             "", "", "", "", "", _join_buildings(building), postal_code, "", "", tuple(warnings)

@@ -257,6 +257,25 @@ def test_postal_code_outside_the_city_is_reported() -> None:
     assert any("千葉市のものではありません" in w for w in a.warnings)
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "〒260-0027 千葉市中央区新田町26-20",
+        "〒2600027千葉市中央区新田町26-20",
+        "260-0027 新田町26-20",
+    ],
+)
+def test_postal_code_written_in_the_address_is_taken_out(address: str) -> None:
+    a = normalize_address(address)
+    assert (a.postal_code, a.key, a.warnings) == ("2600027", "中央区新田町26-20", ())
+
+
+def test_postal_code_in_the_address_contradicting_the_column_is_reported() -> None:
+    a = normalize_address("〒260-0027 千葉市中央区新田町26-20", postal="260-0015")
+    assert a.postal_code == "2600015"
+    assert any("郵便番号欄が一致しません" in w for w in a.warnings)
+
+
 def test_bad_postal_code_is_a_warning_not_an_error() -> None:
     a = normalize_address("千葉市中央区栄町33番6号", postal="abc")
     assert a.postal_code == "2600016"  # then filled from the town
