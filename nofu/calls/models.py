@@ -106,7 +106,12 @@ class ContactEvent(models.Model):
     class Meta:
         verbose_name = "対応記録"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["payer", "at"]), models.Index(fields=["kind", "at"])]
+        indexes = [
+            models.Index(fields=["payer", "at"]),
+            models.Index(fields=["kind", "at"]),
+            # an incoming number: did we ring it lately? (return call recognition)
+            models.Index(fields=["phone_number", "at"], name="contact_phone_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M} {self.get_result_display()}"
@@ -166,6 +171,10 @@ class MailingBatch(models.Model):
     items = models.IntegerField("件数", default=0)
     file_name = models.CharField("ファイル名", max_length=200, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    # the printed labels themselves, kept in the database so any web process can serve them
+    pdf = models.BinaryField("宛名PDF", null=True, blank=True, editable=False)
+    payers = models.IntegerField("発送先数", default=0)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = "発送バッチ"
@@ -301,3 +310,31 @@ class Complaint(models.Model):
     class Meta:
         verbose_name = "苦情・トラブル"
         ordering = ["-created_at"]
+
+
+class CallSettings(models.Model):
+    """The manager's rules for the operator screen; one row (pk=1), edited through an action."""
+
+    promise_max_days = models.PositiveSmallIntegerField(
+        "納付約束日の上限（本日から日数）", default=31
+    )
+    promise_max_parts = models.PositiveSmallIntegerField(
+        "分割の上限（回数）", default=3
+    )  # more parts is an instalment arrangement: the city's decision
+    promise_grace_days = models.PositiveSmallIntegerField(
+        "履行判定の猶予日数", default=5
+    )  # payments reach 収納データ days after they are made
+    return_call_days = models.PositiveSmallIntegerField(
+        "返電とみなす日数", default=14
+    )  # a call from a number we rang within this many days is a return call
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "架電の設定"
+
+    @classmethod
+    def current(cls) -> CallSettings:
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -1,0 +1,139 @@
+"""What a payer owes now, per installment: the principal still unpaid and the late charge.
+
+`Installment.unpaid` is the city's figure at extraction. Payments imported after the row
+(a later import batch) are not yet inside it, so they are taken off here; once the city
+sends the row again, its new 未納額 has them and the row's batch is the newer one. The late
+charge is today's, from the charges app (on the amount at handover with payments since).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Prefetch
+
+from nofu.charges.services import LoadedRules, installment_late_charge
+from nofu.lib.subjects import SUBJECTS
+from nofu.lib.wareki import to_wareki_fiscal_year
+from nofu.payers.models import Installment, Payment
+
+
+@dataclass
+class OwedInstallment:
+    inst: Installment
+    principal: int  # 未納額 less payments the city has not yet reflected
+    late_charge: int  # current 延滞金 still owed
+    paid_since: int  # payments not yet in the city's figure
+
+    @property
+    def total(self) -> int:
+        return self.principal + self.late_charge
+
+    @property
+    def open(self) -> bool:
+        return self.principal > 0
+
+    @property
+    def label(self) -> str:
+        return installment_label(self.inst)
+
+
+@dataclass
+class OwedReceivable:
+    subject: str
+    fiscal_year: int
+    items: list[OwedInstallment]
+
+    @property
+    def principal(self) -> int:
+        return sum(i.principal for i in self.items)
+
+    @property
+    def late_charge(self) -> int:
+        return sum(i.late_charge for i in self.items)
+
+
+@dataclass
+class Owed:
+    items: list[OwedInstallment] = field(default_factory=list)
+
+    @property
+    def by_id(self) -> dict[int, OwedInstallment]:
+        return {o.inst.pk: o for o in self.items}
+
+    @property
+    def principal(self) -> int:
+        return sum(o.principal for o in self.items)
+
+    @property
+    def late_charge(self) -> int:
+        return sum(o.late_charge for o in self.items)
+
+    @property
+    def total(self) -> int:
+        return self.principal + self.late_charge
+
+    @property
+    def open_items(self) -> list[OwedInstallment]:
+        return [o for o in self.items if o.open]
+
+    def receivables(self) -> list[OwedReceivable]:
+        key = lambda o: (o.inst.subject_code, o.inst.fiscal_year)  # noqa: E731
+        return [
+            OwedReceivable(subject_short(code), year, list(group))
+            for (code, year), group in groupby(sorted(self.items, key=key), key=key)
+        ]
+
+
+def subject_short(code: str) -> str:
+    s = SUBJECTS.get(code)
+    return s.short if s else code
+
+
+def installment_label(inst: Installment) -> str:
+    """市県民税 令和7年度 1期 — how people name an installment."""
+    period = inst.installment if inst.installment == "随時" else f"{inst.installment}期"
+    return f"{subject_short(inst.subject_code)} {to_wareki_fiscal_year(inst.fiscal_year)} {period}"
+
+
+def installments_phrase(insts: Iterable[Installment]) -> str:
+    """市県民税 令和7年度 1・2期、国保料 令和6年度 3期 — several installments, grouped."""
+    rows = sorted(insts, key=lambda i: (i.subject_code, i.fiscal_year, i.due_date, i.pk or 0))
+    parts = []
+    for (code, year), group in groupby(rows, key=lambda i: (i.subject_code, i.fiscal_year)):
+        periods = [i.installment for i in group]
+        text = "・".join(p for p in periods)
+        suffix = "" if periods == ["随時"] else "期"
+        parts.append(f"{subject_short(code)} {to_wareki_fiscal_year(year)} {text}{suffix}")
+    return "、".join(parts)
+
+
+def owed_compute(
+    installments: Iterable[Installment], *, today: date, loaded: LoadedRules | None = None
+) -> Owed:
+    """Installments need their payments prefetched (`installments_owed_queryset`)."""
+    loaded = loaded or LoadedRules.load()
+    out = []
+    for inst in installments:
+        later = sum(p.amount for p in inst.payments.all() if p.batch_id > inst.batch_id)
+        principal = max(0, int(inst.unpaid) - int(later))
+        result = installment_late_charge(inst, today, loaded=loaded)
+        charge = max(0, result.charge_remaining)
+        out.append(OwedInstallment(inst, principal, charge, int(later)))
+    return Owed(out)
+
+
+def installments_owed_queryset(payer: Any) -> Any:
+    return (
+        Installment.objects.filter(payer=payer)
+        .order_by("subject_code", "fiscal_year", "due_date", "id")
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
+    )
+
+
+def payer_owed(payer: Any, *, today: date, loaded: LoadedRules | None = None) -> Owed:
+    return owed_compute(installments_owed_queryset(payer), today=today, loaded=loaded)
