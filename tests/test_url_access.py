@@ -21,6 +21,15 @@ from nofu.test import BaseTestCase, make_user
 
 OPEN = {"login", "healthz"}
 POST_ONLY = {"logout", "accounts:reset_password", "accounts:toggle_active", "intake:upload_files"}
+POST_ONLY |= {  # the operator workspace
+    "calls:next",
+    "calls:skip",
+    "calls:outcome",
+    "calls:conversation",
+    "calls:draft",
+    "calls:complaint_resolve",
+    "calls:mailing_print",
+}
 SKIP_PREFIXES = ("api:",)  # token-authenticated endpoints have their own tests
 
 
@@ -47,6 +56,8 @@ class UrlAccessTests(BaseTestCase):
                 "intake:batch_errors": batch.pk,
                 "accounts:reset_password": target.pk,
                 "accounts:toggle_active": target.pk,
+                "calls:complaint_resolve": 1,  # none exists: 404 for those allowed
+                "calls:mailing_pdf": 1,
             },
             "year": {"charges:rate_edit": 2026},
             "code": {"charges:subject_edit": "01"},

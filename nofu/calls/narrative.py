@@ -119,7 +119,7 @@ def opening(o: Outcome) -> str:
         src = f"{tel}から" if tel else "番号非通知で"
         caller = who(o.counterpart) if o.counterpart else "氏名不詳の方"
         if o.kind == "return_call":
-            when = f"（{day(o.rung_on)}の当センターからの架電）" if o.rung_on else ""
+            when = f"（{day(o.rung_on)}）" if o.rung_on else ""
             text = f"当センターからの着信{when}を見た{caller}より{src}折り返しの電話。"
         else:
             text = f"{caller}より{src}電話。"

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from nofu.intake.models import BatchStatus, ImportBatch
 from nofu.intake.importer import payers_refresh_totals
+from nofu.intake.models import BatchStatus, ImportBatch
 from nofu.payers.models import Address, Installment, Payer, Payment, Phone, PhoneOrigin
 
 _n = [0]

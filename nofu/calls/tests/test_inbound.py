@@ -1,0 +1,81 @@
+"""/calls/inbound: the caller's number finds the payer; a number we rang is a return call."""
+
+from __future__ import annotations
+
+from nofu.calls import actions
+from nofu.calls.models import ContactEvent
+from nofu.calls.tests.base import WorkspaceCase
+from nofu.calls.tests.helpers import make_payer
+
+
+class InboundTests(WorkspaceCase):
+    def test_known_number_opens_the_payer_and_the_form(self) -> None:
+        self.login(self.olivia)
+        r = self.client.get("/calls/inbound?number=090-1234-5678")
+        self.assertContains(r, "山田 太郎")
+        self.assertContains(r, 'name="kind" value="inbound"')
+        self.assertNotContains(r, "返電：")
+
+    def test_number_we_rang_is_a_return_call(self) -> None:
+        actions.contact_record(
+            actor=self.sam,
+            payer=self.payer,
+            kind="outbound",
+            result="no_answer",
+            phone_number="09012345678",
+        )
+        self.login(self.olivia)
+        r = self.client.get("/calls/inbound?number=09012345678")
+        self.assertContains(r, "返電：")
+        self.assertContains(r, 'name="kind" value="return_call"')
+
+    def test_shared_number_lists_candidates(self) -> None:
+        make_payer("山田 花子", phones=("09012345678",))
+        self.login(self.olivia)
+        r = self.client.get("/calls/inbound?number=09012345678")
+        self.assertContains(r, "候補（2人）")
+        self.assertNotContains(r, 'id="conversation"')
+
+    def test_unknown_number_can_be_recorded_without_a_payer(self) -> None:
+        self.login(self.olivia)
+        r = self.client.get("/calls/inbound?number=0312345678")
+        self.assertContains(r, "一致する納付義務者はいません")
+        r = self.client.post(
+            "/calls/conversation",
+            {
+                "kind": "inbound",
+                "result": "handled",
+                "phone_number": "0312345678",
+                "counterpart": "unknown",
+                "inquiry_category": "due_dates",
+                "operator_words": "納期限を説明",
+                "idem": "i1",
+                "action": "save",
+            },
+            follow=True,
+        )
+        self.assertContains(r, "不明の相手との受電を記録しました。")
+        e = ContactEvent.objects.get()
+        self.assertIsNone(e.payer)
+        self.assertIn("イ 納期・納期限後の取扱い", e.note)
+
+    def test_inbound_save_with_inquiry(self) -> None:
+        self.login(self.olivia)
+        self.client.post(
+            "/calls/conversation",
+            {
+                "payer": self.payer.pk,
+                "kind": "inbound",
+                "result": "handled",
+                "phone_number": "09012345678",
+                "counterpart": "payer",
+                "inquiry_category": "late_charge",
+                "idem": "i2",
+                "action": "save",
+                "new_phone": "043-222-3333",
+                "new_phone_origin": "heard",
+            },
+        )
+        e = ContactEvent.objects.get()
+        self.assertEqual((e.kind, e.inquiry_category), ("inbound", "late_charge"))
+        self.assertTrue(self.payer.phones.filter(number="0432223333", origin="heard").exists())
