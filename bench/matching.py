@@ -58,7 +58,9 @@ def _pairs(counts: pl.Series) -> int:
 def evaluate(frame: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame) -> dict[str, float]:
     """Pairwise precision / recall / F1 over units (one 宛名番号 = one unit)."""
     df = frame.select(
-        pl.col("抽出元").alias("source"), pl.col("債権番号").alias("key"), pl.col("宛名番号").alias("rno")
+        pl.col("抽出元").alias("source"),
+        pl.col("債権番号").alias("key"),
+        pl.col("宛名番号").alias("rno"),
     )
     df = df.join(truth, on=["source", "key"]).join(clusters, on=["source", "key"])
     df = df.with_columns(
@@ -68,7 +70,9 @@ def evaluate(frame: pl.DataFrame, truth: pl.DataFrame, clusters: pl.DataFrame) -
         .alias("unit")
     )
     units = df.group_by("unit").agg(
-        pl.col("person").first(), pl.col("cluster").first(), pl.col("cluster").n_unique().alias("nc")
+        pl.col("person").first(),
+        pl.col("cluster").first(),
+        pl.col("cluster").n_unique().alias("nc"),
     )
     split_units = int((units["nc"] > 1).sum())
     true_pairs = _pairs(units.group_by("person").len()["len"])
@@ -95,7 +99,9 @@ def trap_report(traps_path: Path, truth: pl.DataFrame, clusters: pl.DataFrame) -
     """Per trap kind: how many pairs were wrongly merged / people left split."""
     rows = truth.join(clusters, on=["source", "key"])
     person_clusters = rows.group_by("person").agg(pl.col("cluster").unique())
-    pc = dict(zip(person_clusters["person"].to_list(), person_clusters["cluster"].to_list(), strict=True))
+    pc = dict(
+        zip(person_clusters["person"].to_list(), person_clusters["cluster"].to_list(), strict=True)
+    )
     row_cluster = {(s, k): c for s, k, c in clusters.iter_rows()}
     row_person = {(s, k): p for s, k, p in truth.iter_rows()}
     out: dict[str, list[int]] = {}
@@ -105,7 +111,11 @@ def trap_report(traps_path: Path, truth: pl.DataFrame, clusters: pl.DataFrame) -
             if r["債権番号"]:
                 key = (r["抽出元"], r["債権番号"])
                 p = row_person.get(key)
-                ok = p is not None and len(pc.get(p, [])) == 1 and row_cluster.get(key) in pc.get(p, [])
+                ok = (
+                    p is not None
+                    and len(pc.get(p, [])) == 1
+                    and row_cluster.get(key) in pc.get(p, [])
+                )
                 bad = 0 if ok else 1
             elif b:
                 if a not in pc or b not in pc:
@@ -155,20 +165,41 @@ def run_splink(folder: Path, out: Path) -> None:
     rows = row_features(records_frame(frame))
     profiles, mapping = profiles_of(rows)
     _, enriched = _fit(profiles, _config())
-    data = enriched.select(
-        pl.col("pid").alias("unique_id"),
-        *[
-            pl.when(pl.col(c) != "").then(pl.col(c)).otherwise(None).alias(c)
-            for c in ("rno", "nm", "nm_fam", "nm_giv", "kl", "kl_fam", "kl_giv", "lat", "dob", "sex", "nat",
-                      "addr", "town", "room", "cform")
-        ],
-        pl.col("corp").cast(pl.String),
-        pl.concat_str(["ph_mobile", "ph_fixed"], separator=";").str.split(";").list.eval(
-            pl.element().filter(pl.element() != "")).alias("phones"),
-    ).with_columns(
-        pl.col("phones").list.get(0, null_on_oob=True).alias("phone1"),
-        pl.col("phones").list.get(1, null_on_oob=True).alias("phone2"),
-    ).drop("phones")
+    data = (
+        enriched.select(
+            pl.col("pid").alias("unique_id"),
+            *[
+                pl.when(pl.col(c) != "").then(pl.col(c)).otherwise(None).alias(c)
+                for c in (
+                    "rno",
+                    "nm",
+                    "nm_fam",
+                    "nm_giv",
+                    "kl",
+                    "kl_fam",
+                    "kl_giv",
+                    "lat",
+                    "dob",
+                    "sex",
+                    "nat",
+                    "addr",
+                    "town",
+                    "room",
+                    "cform",
+                )
+            ],
+            pl.col("corp").cast(pl.String),
+            pl.concat_str(["ph_mobile", "ph_fixed"], separator=";")
+            .str.split(";")
+            .list.eval(pl.element().filter(pl.element() != ""))
+            .alias("phones"),
+        )
+        .with_columns(
+            pl.col("phones").list.get(0, null_on_oob=True).alias("phone1"),
+            pl.col("phones").list.get(1, null_on_oob=True).alias("phone2"),
+        )
+        .drop("phones")
+    )
     t2 = time.perf_counter()
     db_api = DuckDBAPI()
     sdf = db_api.register(data.to_arrow(), table_name="profiles")
@@ -193,7 +224,9 @@ def run_splink(folder: Path, out: Path) -> None:
         comparisons=[
             cl.ExactMatch("rno"),
             cl.JaroWinklerAtThresholds("nm", [0.9]).configure(term_frequency_adjustments=True),
-            cl.JaroWinklerAtThresholds("kl", [0.92, 0.85]).configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("kl", [0.92, 0.85]).configure(
+                term_frequency_adjustments=True
+            ),
             cl.ExactMatch("kl_giv").configure(term_frequency_adjustments=True),
             cl.ExactMatch("kl_fam").configure(term_frequency_adjustments=True),
             cl.JaroWinklerAtThresholds("lat", [0.9]).configure(term_frequency_adjustments=True),
@@ -205,11 +238,17 @@ def run_splink(folder: Path, out: Path) -> None:
             cl.CustomComparison(
                 output_column_name="address",
                 comparison_levels=[
-                    {"sql_condition": "addr_l IS NULL OR addr_r IS NULL", "label_for_charts": "null",
-                     "is_null_level": True},
-                    {"sql_condition": "addr_l = addr_r AND coalesce(room_l, '') = coalesce(room_r, '')",
-                     "label_for_charts": "exact", "tf_adjustment_column": "addr",
-                     "tf_adjustment_weight": 1.0},
+                    {
+                        "sql_condition": "addr_l IS NULL OR addr_r IS NULL",
+                        "label_for_charts": "null",
+                        "is_null_level": True,
+                    },
+                    {
+                        "sql_condition": "addr_l = addr_r AND coalesce(room_l, '') = coalesce(room_r, '')",
+                        "label_for_charts": "exact",
+                        "tf_adjustment_column": "addr",
+                        "tf_adjustment_weight": 1.0,
+                    },
                     {"sql_condition": "addr_l = addr_r", "label_for_charts": "same block"},
                     {"sql_condition": "town_l = town_r", "label_for_charts": "same town"},
                     {"sql_condition": "ELSE", "label_for_charts": "else"},
@@ -218,10 +257,16 @@ def run_splink(folder: Path, out: Path) -> None:
             cl.CustomComparison(
                 output_column_name="phone",
                 comparison_levels=[
-                    {"sql_condition": "phone1_l IS NULL OR phone1_r IS NULL", "label_for_charts": "null",
-                     "is_null_level": True},
-                    {"sql_condition": "phone1_l = phone1_r OR phone1_l = phone2_r OR phone2_l = phone1_r "
-                                      "OR phone2_l = phone2_r", "label_for_charts": "shared"},
+                    {
+                        "sql_condition": "phone1_l IS NULL OR phone1_r IS NULL",
+                        "label_for_charts": "null",
+                        "is_null_level": True,
+                    },
+                    {
+                        "sql_condition": "phone1_l = phone1_r OR phone1_l = phone2_r OR phone2_l = phone1_r "
+                        "OR phone2_l = phone2_r",
+                        "label_for_charts": "shared",
+                    },
                     {"sql_condition": "ELSE", "label_for_charts": "else"},
                 ],
             ),
@@ -258,7 +303,9 @@ def run_splink(folder: Path, out: Path) -> None:
     }
     for thr, df in results.items():
         df.write_parquet(out / f"splink_clusters_{thr}.parquet")
-    (out / "splink_stats.json").write_text(json.dumps({k: v for k, v in stats.items()}, default=str))
+    (out / "splink_stats.json").write_text(
+        json.dumps({k: v for k, v in stats.items()}, default=str)
+    )
 
 
 def _config():  # noqa: ANN202
@@ -269,7 +316,9 @@ def _config():  # noqa: ANN202
 
 def _with_rno(tbl: pl.DataFrame, enriched: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
     prof = enriched.select("pid", "rno").join(
-        tbl.select(pl.col("unique_id").alias("pid"), pl.col("cluster_id").cast(pl.String)), on="pid", how="left"
+        tbl.select(pl.col("unique_id").alias("pid"), pl.col("cluster_id").cast(pl.String)),
+        on="pid",
+        how="left",
     )
     parent: dict[str, str] = {}
 
@@ -291,13 +340,17 @@ def _with_rno(tbl: pl.DataFrame, enriched: pl.DataFrame, mapping: pl.DataFrame) 
 
 def _child(kind: str, folder: Path, out: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--child", kind, "--folder", str(folder), "--out", str(out)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--folder", str(folder), "--out", str(out)],
+        check=True,
+    )
     return time.perf_counter() - t0
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-splink", action="store_true")
@@ -318,7 +371,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     frame = load_frame(files)
     truth = pl.read_csv(folder / "truth.csv", schema_overrides={"債権番号": pl.String}).select(
-        pl.col("抽出元").alias("source"), pl.col("債権番号").alias("key"), pl.col("person_id").alias("person")
+        pl.col("抽出元").alias("source"),
+        pl.col("債権番号").alias("key"),
+        pl.col("person_id").alias("person"),
     )
 
     wall = _child("engine", folder, out)
@@ -327,17 +382,25 @@ def main() -> None:
     review = pl.read_parquet(out / "engine_review.parquet")
     q = evaluate(frame, truth, clusters)
     say("\nnofu engine")
-    say(f"  wall {wall:.1f}s (read {st['seconds_read']:.1f}s, match {st['seconds_match']:.1f}s), "
-        f"peak {st['peak_mb']:.0f} MB")
-    say(f"  profiles {st['profiles']:,.0f}, candidate pairs {st['candidate_pairs']:,.0f}, "
-        f"sure pairs {st['sure_pairs']:,.0f}")
-    say(f"  precision {q['precision']:.5f}  recall {q['recall']:.5f}  F1 {q['f1']:.5f}  "
-        f"(true pairs {q['true_pairs']:,}, predicted {q['predicted_pairs']:,})")
+    say(
+        f"  wall {wall:.1f}s (read {st['seconds_read']:.1f}s, match {st['seconds_match']:.1f}s), "
+        f"peak {st['peak_mb']:.0f} MB"
+    )
+    say(
+        f"  profiles {st['profiles']:,.0f}, candidate pairs {st['candidate_pairs']:,.0f}, "
+        f"sure pairs {st['sure_pairs']:,.0f}"
+    )
+    say(
+        f"  precision {q['precision']:.5f}  recall {q['recall']:.5f}  F1 {q['f1']:.5f}  "
+        f"(true pairs {q['true_pairs']:,}, predicted {q['predicted_pairs']:,})"
+    )
     share = review.height / q["payers"]
     say(f"  review queue {review.height:,} pairs = {share:.3%} of {q['payers']:,} payers")
     say(f"  traps (wrong/total): {trap_report(folder / 'traps.csv', truth, clusters)}")
-    summary = {"rows": args.rows, "engine": {**q, "wall": wall, "review_pairs": review.height,
-                                              "review_share": share, **st}}
+    summary = {
+        "rows": args.rows,
+        "engine": {**q, "wall": wall, "review_pairs": review.height, "review_share": share, **st},
+    }
 
     if not args.no_splink:
         try:
@@ -351,16 +414,22 @@ def main() -> None:
             for f in sorted(out.glob("splink_clusters_*.parquet")):
                 thr = f.stem.rsplit("_", 1)[1]
                 qs = evaluate(frame, truth, pl.read_parquet(f))
-                say(f"  threshold {thr}: precision {qs['precision']:.5f}  recall {qs['recall']:.5f}  "
-                    f"F1 {qs['f1']:.5f}")
+                say(
+                    f"  threshold {thr}: precision {qs['precision']:.5f}  recall {qs['recall']:.5f}  "
+                    f"F1 {qs['f1']:.5f}"
+                )
                 if best is None or qs["f1"] > best[1]["f1"]:
                     best = (thr, qs)
-            say(f"  wall {wall_s:.1f}s (read {ss['seconds_read']:.1f}s, normalize {ss['seconds_normalize']:.1f}s, "
+            say(
+                f"  wall {wall_s:.1f}s (read {ss['seconds_read']:.1f}s, normalize {ss['seconds_normalize']:.1f}s, "
                 f"train {ss['seconds_train']:.1f}s, predict {ss['seconds_predict']:.1f}s), "
-                f"peak {ss['peak_mb']:.0f} MB")
+                f"peak {ss['peak_mb']:.0f} MB"
+            )
             assert best is not None
-            say(f"\nengine vs Splink: F1 {q['f1']:.5f} vs {best[1]['f1']:.5f} (Splink's best threshold {best[0]}); "
-                f"wall time {wall:.1f}s vs {wall_s:.1f}s = {wall / wall_s:.2f}x")
+            say(
+                f"\nengine vs Splink: F1 {q['f1']:.5f} vs {best[1]['f1']:.5f} (Splink's best threshold {best[0]}); "
+                f"wall time {wall:.1f}s vs {wall_s:.1f}s = {wall / wall_s:.2f}x"
+            )
             summary["splink"] = {"best_threshold": best[0], **best[1], "wall": wall_s, **ss}
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     say(f"\nsummary: {out / 'summary.json'}")

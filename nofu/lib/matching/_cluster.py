@@ -75,14 +75,13 @@ def cluster(
     profiles: pl.DataFrame,
     edges: pl.DataFrame,
     *,
-    strong: float,
     must_link: list[tuple[int, int]],
     cannot_link: list[tuple[int, int]],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(pid → comp, cluster) labels and the edges used, from sure edges.
 
     `profiles` holds pid, anchor, rno, dob, sex, corp and the signature columns;
-    `edges` holds pid_l, pid_r, weight for the sure, conflict-free links.
+    `edges` holds pid_l, pid_r, weight, strong for the sure, conflict-free links.
     Labels are the smallest anchor of the component / cluster.
     """
     pids = profiles["pid"].to_list()
@@ -103,6 +102,7 @@ def cluster(
         pl.col("pid_l").replace_strict(index, return_dtype=pl.Int64).alias("a"),
         pl.col("pid_r").replace_strict(index, return_dtype=pl.Int64).alias("b"),
         "weight",
+        "strong",
     )
     ea, eb = e["a"].to_list(), e["b"].to_list()
     uf = _UnionFind(n)
@@ -153,6 +153,7 @@ def cluster(
             if comp[a] in dirty:
                 edge_of[comp[a]].append(k)
         weights = e["weight"].to_list()
+        strong = e["strong"].to_list()
         hard_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for a, b in hard:
             if comp[a] in dirty:
@@ -213,7 +214,7 @@ def cluster(
                     _disjoint(ga.dobs, gb.dobs)
                     or _disjoint(ga.sexes, gb.sexes)
                     or len(ga.kinds | gb.kinds) > 1
-                    or (_disjoint(ga.rnos, gb.rnos) and weights[k] < strong)
+                    or (_disjoint(ga.rnos, gb.rnos) and not strong[k])
                     or any(signatures_conflict(x, y) for x in ga.sigs for y in gb.sigs)
                     or any(forbidden.get(i, set()) & set(gb.members) for i in ga.members)
                 ):

@@ -115,6 +115,7 @@ TF_LEVELS: dict[tuple[str, str], str] = {
     ("name", "kana_no_kanji"): "kl",
     ("name", "kana_only"): "kl",
     ("name", "latin"): "lat",
+    ("name", "given_only"): "kl_giv",
     ("corp_name", "exact"): "nm",
     ("corp_name", "exact_no_kana"): "nm",
     ("corp_name", "kana_no_kanji"): "kl",
@@ -351,13 +352,24 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         # Something beyond name and birth date agrees: the place or a phone number.
         # Two people with one name and one birth date do exist (and the city's files
         # hold more of them than chance would), so identity alone is never sure.
-        (address.is_in(["exact", "same_block", "same_town"]) | phone.is_in(["mobile", "landline"])).alias(
-            "corroborated"
-        ),
+        (
+            address.is_in(["exact", "same_block", "same_town"])
+            | phone.is_in(["mobile", "landline"])
+        ).alias("corroborated"),
+        # Strong enough to join two 宛名番号: the same person by name and birth date,
+        # and the same mobile or the same address.
+        (
+            _eq("dob")
+            & person_name.is_in(
+                ["exact", "exact_no_kana", "kana_no_kanji", "kana_only", "kanji_only", "latin"]
+            )
+            & ((phone == "mobile") | (address == "exact"))
+        ).alias("strong"),
         # The value an exact level agreed on, for its term frequency.
         pl.when(pl.col("_kanji_eq")).then(_l("nm")).otherwise(pl.lit("")).alias("_tf_nm"),
         pl.when(pl.col("_kana_eq")).then(_l("kl")).otherwise(pl.lit("")).alias("_tf_kl"),
         pl.when(_eq("lat")).then(_l("lat")).otherwise(pl.lit("")).alias("_tf_lat"),
+        pl.when(_eq("kl_giv")).then(_l("kl_giv")).otherwise(pl.lit("")).alias("_tf_kl_giv"),
         pl.when(_eq("dob")).then(_l("dob")).otherwise(pl.lit("")).alias("_tf_dob"),
         pl.when(_eq("addr")).then(_l("addr_room")).otherwise(pl.lit("")).alias("_tf_addr_room"),
         pl.when(_eq("addr")).then(_l("addr")).otherwise(pl.lit("")).alias("_tf_addr"),
@@ -400,7 +412,15 @@ def add_weights(df: pl.DataFrame, model: MatchModel, config: MatchConfig) -> pl.
         for level, m in m_levels.items():
             tf_col = TF_LEVELS.get((comp, level))
             if tf_col is not None:
-                u_expr = pl.col(f"_u_{tf_col}").fill_null(floor).clip(lower_bound=floor)
+                # A value the model never saw counts as seen once, not as unique.
+                unseen = 1.0 / max(model.n_profiles, 1)
+                sampled = max(u_levels.get(level, unseen), floor)
+                u_expr = (
+                    pl.when(pl.col(f"_tf_{tf_col}") == "")
+                    .then(pl.lit(sampled))
+                    .otherwise(pl.col(f"_u_{tf_col}").fill_null(unseen))
+                    .clip(lower_bound=floor)
+                )
                 w = (pl.lit(m) / u_expr).log(2)
             else:
                 u = max(u_levels.get(level, 0.0), floor)

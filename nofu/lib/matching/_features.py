@@ -307,7 +307,13 @@ def phone_digits(s: str) -> str:
     text = _PHONE_JUNK.sub("", _nfkc(s))
     if not text:
         return ""
-    if text.isascii() and text.isdigit() and text[0] == "0" and text[1:2] != "0" and len(text) in (10, 11):
+    if (
+        text.isascii()
+        and text.isdigit()
+        and text[0] == "0"
+        and text[1:2] != "0"
+        and len(text) in (10, 11)
+    ):
         return text
     try:
         return normalize_phone(s, strict=False)

@@ -21,7 +21,17 @@ from .config import MatchModelError
 MODEL_VERSION = 1
 
 # Comparisons whose exact level is weighed by the frequency of the agreed value.
-TF_COLUMNS: tuple[str, ...] = ("nm", "kl", "lat", "dob", "addr_room", "addr", "phone", "nat")
+TF_COLUMNS: tuple[str, ...] = (
+    "nm",
+    "kl",
+    "kl_giv",
+    "lat",
+    "dob",
+    "addr_room",
+    "addr",
+    "phone",
+    "nat",
+)
 
 
 @dataclass

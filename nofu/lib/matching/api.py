@@ -286,16 +286,18 @@ def _decision_pids(
 def _sure(config: MatchConfig) -> pl.Expr:
     """Sure links: score high enough, no conflict, and either corroborated by place or
     phone, or a full identity (name, reading and birth date) with no phone to disagree.
-    Two 宛名番号 are joined only by a strong, corroborated link."""
+    Two 宛名番号 are joined only by a strong link (see `_compare`)."""
     identity = (
-        (pl.col("lv_name") == "exact") & (pl.col("lv_birth_date") == "exact") & (pl.col("lv_phone") == "")
+        (pl.col("lv_name") == "exact")
+        & (pl.col("lv_birth_date") == "exact")
+        & (pl.col("lv_phone") == "")
     )
     rno_differs = pl.col("lv_resident_no") == "different"
     return (
         (pl.col("weight") >= config.auto_threshold)
         & (pl.col("conflict") == "")
         & (pl.col("corroborated") | (identity & ~rno_differs))
-        & (~rno_differs | (pl.col("weight") >= config.strong_threshold))
+        & (~rno_differs | pl.col("strong"))
     )
 
 
@@ -365,12 +367,11 @@ def _update(
     inside = pl.col("pid_l").is_in(affected_pids.implode()) & pl.col("pid_r").is_in(
         affected_pids.implode()
     )
-    sure = scored.filter(_sure(config) & inside).select("pid_l", "pid_r", "weight")
+    sure = scored.filter(_sure(config) & inside).select("pid_l", "pid_r", "weight", "strong")
     aff_ids = set(aff_set["pid"].to_list())
     labels, used = cluster(
         aff_set,
         sure,
-        strong=config.strong_threshold,
         must_link=[p for p in same if p[0] in aff_ids and p[1] in aff_ids],
         cannot_link=[p for p in different if p[0] in aff_ids and p[1] in aff_ids],
     )
@@ -384,9 +385,13 @@ def _update(
     )
 
     keep_cols = [c for c in scored.columns if c.startswith(("lv_", "w_"))] + list(_SCORE_KEEP)
-    band_new = scored.filter(
-        (pl.col("weight") >= config.review_threshold) & (pl.col("conflict") == "")
-    ).select(list(dict.fromkeys(keep_cols)))
+    # A possible marriage (given name and birth date agree, family name differs) is
+    # always worth a supervisor's look, however common the given name.
+    marriage = (pl.col("lv_name") == "given_only") & (pl.col("lv_birth_date") == "exact")
+    worth = (pl.col("weight") >= config.review_threshold) | marriage
+    band_new = scored.filter(worth & (pl.col("conflict") == "")).select(
+        list(dict.fromkeys(keep_cols))
+    )
     if state.band.height and not full:
         old_band = state.band.filter(
             ~pl.col("pid_l").is_in(affected_pids.implode())

@@ -34,7 +34,7 @@ DEFAULT_M: dict[str, dict[str, float]] = {
         "kana_only": 0.03,  # readings agree, written names differ (mistyped, other script)
         "kanji_only": 0.01,  # written names agree, readings differ (a typo in the reading)
         "latin": 0.02,  # names in the alphabet agree (any order)
-        "given_only": 0.004,  # given name agrees, family name differs (marriage)
+        "given_only": 0.006,  # given name agrees, family name differs (marriage)
         "fuzzy": 0.02,  # close but not equal (foreign readings, a slip)
         "different": 0.005,
     },
@@ -75,13 +75,13 @@ class MatchConfig:
     """Thresholds are match weights in bits: log2 of the odds that a pair is one payer.
 
     A pair at or above `auto_threshold` is merged without asking; from
-    `review_threshold` up to it, a supervisor decides; below, no link. Two records with
-    different 宛名番号 are merged only at `strong_threshold` or above.
+    `review_threshold` up to it, a supervisor decides; below, no link. A sure link also
+    needs corroboration (place or phone, or a full identity with no phone to disagree),
+    and two different 宛名番号 need a strong one (name, birth date and mobile or address).
     """
 
     auto_threshold: float = 3.0
     review_threshold: float = 0.0
-    strong_threshold: float = 10.0
     # Blocks larger than this at fit time are skipped (a shared office number).
     max_block_size: int = 200
     # Smallest u a term frequency may give: one typo must not look like a unique name.
@@ -100,10 +100,8 @@ class MatchConfig:
     workers: int = -1  # RapidFuzz threads (-1: all cores)
 
     def __post_init__(self) -> None:
-        if not self.review_threshold <= self.auto_threshold <= self.strong_threshold:
-            raise MatchModelError(
-                "しきい値は review_threshold ≤ auto_threshold ≤ strong_threshold の順にしてください。"
-            )
+        if not self.review_threshold <= self.auto_threshold:
+            raise MatchModelError("しきい値は review_threshold ≤ auto_threshold にしてください。")
         for comparison, levels in self.m.items():
             for level, p in levels.items():
                 if not 0.0 < p <= 1.0:
