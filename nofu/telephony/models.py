@@ -1,8 +1,8 @@
 """What the phone system tells us: call events and operator states.
 
 nofu never speaks a PBX protocol outside its adapters: a gateway posts events here
-(see the workspace issue). The answer rate (第2章 Ⅱ.5) and the live board are computed
-from these rows, never typed in.
+(`POST /api/telephony/events`, see `nofu.telephony.events`). The answer rate (第2章 Ⅱ.5)
+and the live board are computed from these rows, never typed in.
 """
 
 from __future__ import annotations
@@ -43,12 +43,27 @@ class CallEvent(models.Model):
     recording_ref = models.CharField("録音", max_length=200, blank=True)
     source = models.CharField("送信元", max_length=50, default="simulated")
     raw = models.JSONField(default=dict, blank=True)
+    # the gateway's own id of this event, when it sends one: a retried post is stored once
+    event_id = models.CharField(  # noqa: DJ001 - NULL, not "", so events without one never clash
+        "イベントID", max_length=100, null=True, blank=True
+    )
+    # the payer dialled (click-to-call), or the one payer an incoming number belongs to
+    payer = models.ForeignKey(
+        "payers.Payer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "通話イベント"
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["call_id", "kind", "at"], name="call_event_once"),
+            models.UniqueConstraint(fields=["source", "event_id"], name="call_event_id_once"),
+        ]
+        indexes = [
+            # the answer rate and the live board: inbound calls of a period
+            models.Index(fields=["direction", "at"], name="call_event_dir_at"),
+            # did we dial this number lately? (return call recognition)
+            models.Index(fields=["callee", "at"], name="call_event_callee_at"),
         ]
 
 
@@ -77,3 +92,27 @@ class AgentStatus(models.Model):
 
     class Meta:
         verbose_name = "オペレーター状態"
+
+
+class GatewayToken(models.Model):
+    """A phone system (or its middleware) allowed to post call events.
+
+    Only a SHA-256 of the token is kept: the token is shown once, when created
+    (`nofu telephony_token create NAME`). Tokens are long random strings, so a fast hash
+    is enough; a slow password hash would only slow every event down.
+    """
+
+    name = models.CharField("名称", max_length=50, unique=True)  # becomes CallEvent.source
+    prefix = models.CharField("先頭", max_length=12)  # to recognise a token in lists and logs
+    token_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField("備考", max_length=200, blank=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    created_by = models.CharField("作成者", max_length=150, blank=True)
+    last_used_at = models.DateTimeField("最終利用", null=True, blank=True)
+    revoked_at = models.DateTimeField("失効日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "電話システム連携トークン"
+
+    def __str__(self) -> str:
+        return self.name
