@@ -136,6 +136,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "nofu" / "static"]
 
+NOFU_PHONE_GATEWAY = os.environ.get("NOFU_PHONE_GATEWAY", "simulated")  # see telephony/gateway.py
+
 UPLOAD_DIR = VAR_DIR / "uploads"
 EXPORT_DIR = VAR_DIR / "exports"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
