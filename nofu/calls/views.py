@@ -78,11 +78,14 @@ def _softphone() -> str | None:
     return "telephony/_softphone.html"
 
 
-def _dial_url() -> str | None:
+def _dial_button() -> str | None:
+    """Click-to-call through the phone gateway (telephony app), once it exists."""
     try:
-        return reverse("telephony:dial")
-    except NoReverseMatch:
+        get_template("telephony/_dial_button.html")
+        reverse("telephony:dial")
+    except (TemplateDoesNotExist, NoReverseMatch):
         return None
+    return "telephony/_dial_button.html"
 
 
 def _choices() -> dict[str, Any]:
@@ -178,7 +181,7 @@ def _workspace(
         "quick": QUICK_OUTCOMES,
         "today_counts": contacts_today(request.user),
         "softphone": _softphone(),
-        "dial_url": _dial_url(),
+        "dial_button": _dial_button(),
         "reached": reached or request.GET.get("reached") == "1",
         "problems": problems or [],
         "note": note,
@@ -242,7 +245,7 @@ def outcome(request: HttpRequest) -> HttpResponse:
             phone_number=request.POST.get("phone_number", ""),
             counterpart=counterpart,
             operator_words=request.POST.get("operator_words", ""),
-            installments=[],
+            call_id=request.POST.get("call_id", ""),
             idempotency_key=request.POST.get("idem") or None,
             request=request,
         )
@@ -334,6 +337,7 @@ def _inbound(
         "form": form_state(request.POST if request.method == "POST" else None),
         "idem": request.POST.get("idem") or new_key(),
         "softphone": _softphone(),
+        "dial_button": _dial_button(),
         "phone_selected": (match.number if match else "") or number,
         "unknown": src.get("unknown") == "1",
         "recent": contacts_recent_inbound(request.user),
