@@ -15,6 +15,7 @@ urlpatterns = [
     path("calls/", include("nofu.calls.urls")),
     path("reports/", include("nofu.reports.urls")),
     path("telephony/", include("nofu.telephony.urls")),
+    path("api/telephony/", include("nofu.telephony.api_urls")),
     path("lists/", include("nofu.calllists.urls")),
 ]
 

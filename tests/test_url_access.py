@@ -20,7 +20,18 @@ from nofu.payers.models import Payer
 from nofu.test import BaseTestCase, make_user
 
 OPEN = {"login", "healthz"}
-POST_ONLY = {"logout", "accounts:reset_password", "accounts:toggle_active", "intake:upload_files"}
+POST_ONLY = {
+    "logout",
+    "accounts:reset_password",
+    "accounts:toggle_active",
+    "intake:upload_files",
+    "telephony:state",
+    "telephony:dial",
+    "telephony:hangup",
+    "telephony:monitor",
+    "telephony:simulator_ring",
+    "telephony:simulator_burst",
+}
 POST_ONLY |= {  # the operator workspace
     "calls:next",
     "calls:skip",

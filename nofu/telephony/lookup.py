@@ -17,7 +17,7 @@ from nofu.lib.phones import PhoneError, normalize_phone
 from nofu.payers.models import Payer, Phone, PhoneStatus
 from nofu.telephony.models import CallEvent, EventKind
 
-RETURN_CALL_DAYS = 14  # a call from a number we rang within this many days is a 返電
+RETURN_CALL_DAYS = 14  # default: a call from a number we rang this many days back is a 返電
 
 
 def caller_digits(number: str | None) -> str:
@@ -63,19 +63,28 @@ class ReturnCall:
     via: str  # "dialed" (phone system) or "contact" (contact record)
 
 
+def return_call_days() -> int:
+    """The manager's setting (架電の設定), else 14 days."""
+    from nofu.calls.models import CallSettings
+
+    return getattr(CallSettings.current(), "return_call_days", None) or RETURN_CALL_DAYS
+
+
 def recent_dial(
-    number: str | None, *, at: datetime | None = None, days: int = RETURN_CALL_DAYS
+    number: str | None, *, at: datetime | None = None, days: int | None = None
 ) -> ReturnCall | None:
     """The latest call we made to this number in the `days` before `at`, or None.
 
     Looks both at the phone system's `dialed` events and at outbound contact records,
     because outbound calls may be recorded by hand when no phone system is connected.
+    `days` defaults to the manager's setting, as the workspace's inbound page uses.
     """
     from nofu.calls.models import ContactEvent, ContactKind
 
     digits = caller_digits(number)
     if not digits:
         return None
+    days = days if days is not None else return_call_days()
     at = at or timezone.now()
     since = at - timedelta(days=days)
     found: list[ReturnCall] = []

@@ -86,7 +86,12 @@ class RecordOnceTests(BaseTestCase):
         self.assertEqual(CallEvent.objects.count(), 1)
 
     def test_same_event_id_is_stored_once_and_cannot_be_reused(self) -> None:
-        data = {"call_id": "c1", "kind": "offered", "at": "2026-06-10T10:00:00+09:00", "event_id": "e1"}
+        data = {
+            "call_id": "c1",
+            "kind": "offered",
+            "at": "2026-06-10T10:00:00+09:00",
+            "event_id": "e1",
+        }
         record_event(parse_event(data), source="pbx")
         self.assertFalse(record_event(parse_event(data), source="pbx").created)
         with self.assertRaises(EventConflict):
@@ -101,9 +106,7 @@ class ParseTests(BaseTestCase):
         with self.assertRaises(EventInvalid) as ctx:
             parse_event({"kind": "ringing", "at": "昨日", "talk_seconds": -1, "direction": "up"})
         errors = ctx.exception.errors
-        self.assertEqual(
-            set(errors), {"call_id", "kind", "at", "talk_seconds", "direction"}
-        )
+        self.assertEqual(set(errors), {"call_id", "kind", "at", "talk_seconds", "direction"})
         self.assertIn("通話ID", errors["call_id"])
         self.assertIn("offered", errors["kind"])
         self.assertIn("ISO 8601", errors["at"])

@@ -29,7 +29,9 @@ class ChoosingTests(BaseTestCase):
         self.assertIsInstance(get_gateway(), SimulatedGateway)
         self.assertIsInstance(get_gateway(), PhoneGateway)
 
-    @override_settings(NOFU_PHONE_GATEWAY="webhook+https://:s3cret@pbx.example.jp:8443/nofu/commands")
+    @override_settings(
+        NOFU_PHONE_GATEWAY="webhook+https://:s3cret@pbx.example.jp:8443/nofu/commands"
+    )
     def test_webhook_url_carries_the_token(self) -> None:
         gw = get_gateway()
         assert isinstance(gw, WebhookGateway)
@@ -49,7 +51,10 @@ class SimulatedCommandsTests(BaseTestCase):
         gw = SimulatedGateway()
         call_id = gw.dial(self.olivia, "043-245-5000", payer_id=payer.pk)
         dialed = CallEvent.objects.get(call_id=call_id)
-        self.assertEqual((dialed.kind, dialed.callee, dialed.payer, dialed.direction), (EventKind.DIALED, "0432455000", payer, "out"))
+        self.assertEqual(
+            (dialed.kind, dialed.callee, dialed.payer, dialed.direction),
+            (EventKind.DIALED, "0432455000", payer, "out"),
+        )
         status = AgentStatus.objects.get(user=self.olivia)
         self.assertEqual((status.state, status.payer), (AgentState.ON_CALL, payer))
         with self.assertRaises(GatewayError):
@@ -119,7 +124,13 @@ class WebhookGatewayTests(BaseTestCase):
         self.assertEqual(sent["auth"], "Bearer tok")
         self.assertEqual(
             sent["body"],
-            {"command": "dial", "call_id": call_id, "agent": "OLI01", "number": "0432455000", "payer_id": 7},
+            {
+                "command": "dial",
+                "call_id": call_id,
+                "agent": "OLI01",
+                "number": "0432455000",
+                "payer_id": 7,
+            },
         )
         self.assertFalse(CallEvent.objects.exists())  # the PBX reports the call itself
 
@@ -133,7 +144,8 @@ class WebhookGatewayTests(BaseTestCase):
         self.assertEqual(self.gw.start_monitor(self.sam, self.olivia), "m-1")
         self.gw.set_agent_state(self.olivia, "ready")
         self.assertEqual(
-            [r["body"]["command"] for r in _Middleware.received], ["hangup", "monitor", "agent_state"]
+            [r["body"]["command"] for r in _Middleware.received],
+            ["hangup", "monitor", "agent_state"],
         )
         self.assertEqual(_Middleware.received[1]["body"]["supervisor"], "SAM01")
 

@@ -15,7 +15,12 @@ from nofu.test import BaseTestCase
 class LookupCallerTests(BaseTestCase):
     def test_any_way_of_writing_the_number_finds_the_payer(self) -> None:
         hanako = payer_with_phone("千葉 花子", "0432455000")
-        for written in ("043-245-5000", "０４３（２４５）５０００", "+81 43 245 5000", "TEL:0432455000"):
+        for written in (
+            "043-245-5000",
+            "０４３（２４５）５０００",
+            "+81 43 245 5000",
+            "TEL:0432455000",
+        ):
             self.assertEqual(lookup_caller(written), [hanako], written)
 
     def test_shared_number_gives_every_payer_confirmed_first(self) -> None:
@@ -96,3 +101,19 @@ class ReturnCallTests(BaseTestCase):
             note="問合せ",
         )
         self.assertIsNone(recent_dial("0432455000", at=OPEN))
+
+
+class ReturnCallSettingTests(BaseTestCase):
+    def test_the_managers_setting_decides_how_far_back(self) -> None:
+        from nofu.calls.models import CallSettings
+
+        CallSettings.objects.create(pk=1, return_call_days=3)
+        CallEvent.objects.create(
+            call_id="out-1",
+            kind=EventKind.DIALED,
+            direction=Direction.OUTBOUND,
+            at=OPEN - timedelta(days=4),
+            callee="0432455000",
+        )
+        self.assertIsNone(recent_dial("0432455000", at=OPEN))
+        self.assertIsNotNone(recent_dial("0432455000", at=OPEN, days=14))

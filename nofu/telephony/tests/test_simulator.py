@@ -24,7 +24,11 @@ K = EventKind
 
 
 def kinds(call_id: str) -> list[str]:
-    return list(CallEvent.objects.filter(call_id=call_id).order_by("at", "id").values_list("kind", flat=True))
+    return list(
+        CallEvent.objects.filter(call_id=call_id)
+        .order_by("at", "id")
+        .values_list("kind", flat=True)
+    )
 
 
 class SimulateInboundTests(BaseTestCase):
@@ -64,7 +68,10 @@ class SimulateInboundTests(BaseTestCase):
         ready(self.olivia, since=OPEN + timedelta(seconds=40))
         tick(OPEN + timedelta(seconds=45))
         answered = CallEvent.objects.get(kind=K.ANSWERED)
-        self.assertEqual((answered.call_id, answered.agent, answered.wait_seconds), (first.call_id, self.olivia, 45))
+        self.assertEqual(
+            (answered.call_id, answered.agent, answered.wait_seconds),
+            (first.call_id, self.olivia, 45),
+        )
         # it waited past the busy announcement, which is written when it played
         self.assertEqual(kinds(first.call_id), [K.OFFERED, K.QUEUED, K.BUSY_MESSAGE, K.ANSWERED])
         self.assertEqual(kinds(second.call_id), [K.OFFERED, K.QUEUED, K.BUSY_MESSAGE])
@@ -89,7 +96,9 @@ class SimulateInboundTests(BaseTestCase):
         saturday = at(WEDNESDAY + timedelta(days=3), 11)
         self.assertEqual(simulate_inbound("0432455000", at=saturday).outcome, AFTER_HOURS)
         ready(self.olivia, since=saturday - timedelta(minutes=1))
-        self.assertEqual(simulate_inbound("0432455000", at=saturday, force_open=True).outcome, ANSWERED)
+        self.assertEqual(
+            simulate_inbound("0432455000", at=saturday, force_open=True).outcome, ANSWERED
+        )
 
     def test_a_withheld_number_can_call_and_garbage_cannot(self) -> None:
         ready(self.olivia)
@@ -102,7 +111,9 @@ class SimulateInboundTests(BaseTestCase):
         call = simulate_inbound(
             "0432455000", at=OPEN, agent=self.olivia, wait_seconds=40, talk_seconds=200, live=False
         )
-        self.assertEqual(kinds(call.call_id), [K.OFFERED, K.QUEUED, K.BUSY_MESSAGE, K.ANSWERED, K.ENDED])
+        self.assertEqual(
+            kinds(call.call_id), [K.OFFERED, K.QUEUED, K.BUSY_MESSAGE, K.ANSWERED, K.ENDED]
+        )
         ended = CallEvent.objects.get(call_id=call.call_id, kind=K.ENDED)
         self.assertEqual(ended.talk_seconds, 200)
         self.assertTrue(ended.recording_ref)
