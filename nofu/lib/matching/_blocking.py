@@ -20,7 +20,7 @@ from ._model import MatchModel
 class Rule:
     name: str
     parts: tuple[str, ...]  # profile columns joined into the key
-    only: str = ""  # "person" / "corp": which profiles take part
+    only: str = ""  # "person" / "corp" / "foreign": which profiles take part
     one_side_no_dob: bool = False  # at least one side has no birth date
     explode: bool = False  # the single part is a ;-separated list
 
@@ -37,6 +37,9 @@ RULES: tuple[Rule, ...] = (
     Rule("address_kana", ("addr", "kl")),
     Rule("address_name", ("addr", "nm")),
     Rule("address_given_kana", ("addr", "kl_giv"), "person"),
+    Rule("address_latin", ("addr", "lat"), "person"),
+    # Foreign names change order and reading between systems; the home does not.
+    Rule("address_foreign", ("addr_room",), "foreign"),
     Rule("phone", ("phones",), explode=True),
     Rule("kana_no_dob", ("kl",), "person", one_side_no_dob=True),
     Rule("name_no_dob", ("nm",), "person", one_side_no_dob=True),
@@ -53,6 +56,8 @@ def _keys(profiles: pl.DataFrame, rule: Rule) -> pl.DataFrame:
         df = df.filter(~pl.col("corp"))
     elif rule.only == "corp":
         df = df.filter(pl.col("corp"))
+    elif rule.only == "foreign":
+        df = df.filter(~pl.col("corp") & pl.col("foreign") & (pl.col("addr") != ""))
     if rule.explode:
         phones = pl.concat_str([pl.col("ph_mobile"), pl.col("ph_fixed")], separator=";")
         out = df.select(

@@ -271,10 +271,15 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         .then(pl.lit("other_side"))
         .otherwise(pl.lit("other_form"))
     )
+    # 「小中台町144」 and 「小中台町144-1110」: a room number written as one more number of
+    # the block, or a 号 left out. One block key extending the other is the same block.
+    extends = _both("addr") & (
+        _l("addr").str.starts_with(_r("addr") + "-") | _r("addr").str.starts_with(_l("addr") + "-")
+    )
     address = (
         pl.when(_eq("addr") & (_l("room") == _r("room")))
         .then(pl.lit("exact"))
-        .when(_eq("addr"))
+        .when(_eq("addr") | extends)
         .then(pl.lit("same_block"))
         .when(_eq("town"))
         .then(pl.lit("same_town"))
@@ -372,7 +377,12 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         pl.when(_eq("kl_giv")).then(_l("kl_giv")).otherwise(pl.lit("")).alias("_tf_kl_giv"),
         pl.when(_eq("dob")).then(_l("dob")).otherwise(pl.lit("")).alias("_tf_dob"),
         pl.when(_eq("addr")).then(_l("addr_room")).otherwise(pl.lit("")).alias("_tf_addr_room"),
-        pl.when(_eq("addr")).then(_l("addr")).otherwise(pl.lit("")).alias("_tf_addr"),
+        pl.when(_eq("addr"))
+        .then(_l("addr"))
+        .when(extends)
+        .then(pl.when(_l("addr").str.len_chars() < _r("addr").str.len_chars()).then(_l("addr")).otherwise(_r("addr")))
+        .otherwise(pl.lit(""))
+        .alias("_tf_addr"),
         pl.when(pl.col("_shared_m") != "")
         .then(pl.col("_shared_m"))
         .otherwise(pl.col("_shared_f"))

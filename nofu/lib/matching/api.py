@@ -385,11 +385,7 @@ def _update(
     )
 
     keep_cols = [c for c in scored.columns if c.startswith(("lv_", "w_"))] + list(_SCORE_KEEP)
-    # A possible marriage (given name and birth date agree, family name differs) is
-    # always worth a supervisor's look, however common the given name.
-    marriage = (pl.col("lv_name") == "given_only") & (pl.col("lv_birth_date") == "exact")
-    worth = (pl.col("weight") >= config.review_threshold) | marriage
-    band_new = scored.filter(worth & (pl.col("conflict") == "")).select(
+    band_new = scored.filter((pl.col("weight") >= config.review_threshold) & (pl.col("conflict") == "")).select(
         list(dict.fromkeys(keep_cols))
     )
     if state.band.height and not full:

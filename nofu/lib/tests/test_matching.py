@@ -371,9 +371,9 @@ def test_links_and_review_pairs_carry_scores_and_japanese_reasons() -> None:
             rec("W1", "福田 眞利", source=U, resident_no="1000000020", kana="フクダ マリ", birth_date="1938/04/23",
                 sex="女", address="千葉市中央区生実町4丁目27番26号", phone1="070-9404-1051"),
             rec("W2", "福田 眞利", kana="フクダ マリ", birth_date="1938/04/23", sex="女",
-                address="千葉市中央区生実町4-27-26"),
-            rec("W3", "岡田 眞利", kana="オカダ マリ", birth_date="1938/04/23", sex="女",
-                address="千葉市緑区平川町18番"),  # given name and birth date only: review
+                address="千葉市中央区生実町4-27-26", phone1="07094041051"),
+            rec("W3", "福田 眞利", kana="フクダ マリ", birth_date="1938/04/23", sex="女",
+                address="千葉市緑区平川町18番", phone1="090-5656-7878"),  # elsewhere, other phone: review
         ]
     )  # fmt: skip
     link = r.links.filter(pl.col("key_l").is_in(["W1", "W2"]) & pl.col("key_r").is_in(["W1", "W2"]))
@@ -382,11 +382,8 @@ def test_links_and_review_pairs_carry_scores_and_japanese_reasons() -> None:
     assert 0.99 < link["probability"][0] <= 1.0
     pair = r.review.filter((pl.col("key_l") == "W3") | (pl.col("key_r") == "W3"))
     assert pair.height == 1
-    assert "名のみ一致" in pair["reasons"][0]
-    assert (
-        r.config.review_threshold <= pair["weight"][0] < r.config.auto_threshold
-        or "住所: 不一致" in pair["reasons"][0]
-    )
+    assert "住所: 不一致" in pair["reasons"][0] and "電話番号: 不一致" in pair["reasons"][0]
+    assert pair["weight"][0] >= r.config.review_threshold
 
 
 def test_decisions_are_obeyed() -> None:
