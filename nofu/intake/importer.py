@@ -31,6 +31,7 @@ from nofu.lib.subjects import subject_name
 from nofu.payers.assign import PayerAssigner, default_assigner
 
 MAX_ROW_ERRORS_KEPT = 100_000
+CHUNK_ROWS = 100_000  # rows normalized and written at a time, inside the file's one transaction
 
 
 @dataclass
@@ -135,19 +136,32 @@ def file_import(
             columns=table.columns,
             actor=actor if getattr(actor, "pk", None) else None,
         )
-        parsed, problems = parse_columns(table, columns)
-        problems.extend(Problem(n, "", "", msg, "error") for n, msg in table.bad_rows)
+        problems = [Problem(n, "", "", msg, "error") for n, msg in table.bad_rows]
+        sources: set[str] = set()
         if kind == FileKind.PAYMENTS:
+            parsed, found = parse_columns(table, columns)
+            problems.extend(found)
+            sources.update(parsed["source_system"].drop_nulls().to_list())
             counts = _import_payments(batch, parsed, problems)
         else:
-            counts = _import_call_targets(
-                batch, table, parsed, problems, assigner or default_assigner()
-            )
+            counts = (0, 0, 0)
+            body = _drop_duplicate_keys(table, problems)
+            for chunk in body.iter_slices(CHUNK_ROWS):
+                part = Table(
+                    df=chunk, encoding=table.encoding, format=table.format, columns=table.columns
+                )
+                parsed, found = parse_columns(part, columns)
+                problems.extend(found)
+                sources.update(parsed["source_system"].drop_nulls().to_list())
+                n = _import_call_targets(
+                    batch, part, parsed, problems, assigner or default_assigner()
+                )
+                counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
         rejected_rows = {p.row_no for p in problems if p.severity == "error"}
         batch.rows_read = table.df.height + len(table.bad_rows)
         batch.rows_rejected = len(rejected_rows)
         batch.rows_inserted, batch.rows_updated, batch.rows_unchanged = counts
-        batch.source_system = _source_label(parsed)
+        batch.source_system = "・".join(sorted(sources))
         batch.status = BatchStatus.PARTIAL if rejected_rows else BatchStatus.IMPORTED
         batch.seconds = round(time.monotonic() - started, 3)
         batch.save()
@@ -179,11 +193,6 @@ def file_import(
             status=batch.get_status_display(),
         )
     return batch
-
-
-def _source_label(parsed: pl.DataFrame) -> str:
-    names = [s for s in parsed["source_system"].unique().to_list() if s]
-    return "・".join(sorted(names))
 
 
 def _record_rejected(
@@ -237,23 +246,31 @@ def _rejected(parsed: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     return parsed.filter(~pl.col(ROW_NO).is_in(bad)) if bad else parsed
 
 
-def _first_of_duplicates(
-    parsed: pl.DataFrame, problems: list[Problem], key: list[str], label: str
-) -> pl.DataFrame:
-    """Keeps the first row of a key that occurs twice in one file; reports the others."""
-    first = parsed.group_by(key, maintain_order=True).agg(pl.col(ROW_NO).min().alias("__first"))
-    dup = parsed.join(first, on=key).filter(pl.col(ROW_NO) != pl.col("__first"))
-    for row_no, value, first_no in dup.select(ROW_NO, key[-1], "__first").iter_rows():
+def _drop_duplicate_keys(table: Table, problems: list[Problem]) -> pl.DataFrame:
+    """A key (抽出元, 債権番号) twice in one file: the first row stands, later ones are reported."""
+    if "抽出元" not in table.columns or "債権番号" not in table.columns:
+        return table.df
+    keyed = table.df.select(
+        ROW_NO,
+        pl.col("抽出元").str.normalize("NFKC").str.strip_chars().alias("__s"),
+        pl.col("債権番号").str.normalize("NFKC").str.strip_chars().alias("__k"),
+        pl.col("債権番号").alias("__raw"),
+    )
+    first = keyed.group_by("__s", "__k").agg(pl.col(ROW_NO).min().alias("__first"))
+    dup = keyed.join(first, on=["__s", "__k"]).filter(pl.col(ROW_NO) != pl.col("__first"))
+    if dup.height == 0:
+        return table.df
+    for row_no, value, first_no in dup.select(ROW_NO, "__raw", "__first").iter_rows():
         problems.append(
             Problem(
                 row_no,
-                label,
-                str(value),
-                f"同じ{label}が{first_no}行目にもあります（最初の行を取り込みました）。",
+                "債権番号",
+                value,
+                f"同じ債権番号が{first_no}行目にもあります（最初の行だけを取り込みます）。",
                 "error",
             )
         )
-    return parsed.filter(~pl.col(ROW_NO).is_in(dup[ROW_NO].to_list())) if dup.height else parsed
+    return table.df.filter(~pl.col(ROW_NO).is_in(dup[ROW_NO].implode()))
 
 
 # ---------------------------------------------------------------- call targets
@@ -391,7 +408,6 @@ def _import_call_targets(
             )
         )
     rows = _rejected(parsed, problems)
-    rows = _first_of_duplicates(rows, problems, ["source_system", "receivable_key"], "債権番号")
     if rows.height == 0:
         return 0, 0, 0
     rows = _derive_identity(table, rows)

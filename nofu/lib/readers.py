@@ -8,6 +8,7 @@ columns are returned separately so the caller can report them, never dropped sil
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -42,22 +43,46 @@ def clean_header(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+CHUNK = 8 << 20
+
+
+def _valid(data: bytes, encoding: str) -> UnicodeDecodeError | None:
+    """Checks a whole file piece by piece, without building it as one huge str."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for i in range(0, len(data), CHUNK):
+            decoder.decode(data[i : i + CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return exc
+    return None
+
+
 def detect_encoding(data: bytes) -> str:
     if data.startswith(UTF8_BOM):
         return "utf-8-sig"
-    try:
-        data.decode("utf-8")
+    if _valid(data, "utf-8") is None:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp932")
+    exc = _valid(data, "cp932")
+    if exc is None:
         return "cp932"
-    except UnicodeDecodeError as exc:
-        raise FileError(
-            "文字コードを判別できません。CP932（Shift_JIS）または UTF-8 で保存されたファイルを"
-            f"指定してください（{exc.start}バイト目付近）。"
-        ) from None
+    raise FileError(
+        "文字コードを判別できません。CP932（Shift_JIS）または UTF-8 で保存されたファイルを"
+        "指定してください。"
+    )
+
+
+def _to_utf8(data: bytes, encoding: str) -> bytes:
+    if encoding == "utf-8":
+        return data
+    if encoding == "utf-8-sig":
+        return data[len(UTF8_BOM) :]
+    decoder = codecs.getincrementaldecoder(encoding)()
+    out = io.BytesIO()
+    for i in range(0, len(data), CHUNK):
+        out.write(decoder.decode(data[i : i + CHUNK]).encode("utf-8"))
+    out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return out.getvalue()
 
 
 def read_table(data: bytes) -> Table:
@@ -82,14 +107,12 @@ def _check_header(header: list[str]) -> list[str]:
 
 def _read_csv(data: bytes) -> Table:
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    first_line = text.split("\n", 1)[0]
+    utf8 = _to_utf8(data, encoding)
+    first_line = utf8[: utf8.find(b"\n") if b"\n" in utf8 else len(utf8)].decode("utf-8")
     if "," not in first_line:
         raise FileError("表形式のデータではありません（カンマ区切りの見出し行がありません）。")
     header = next(csv.reader([first_line.rstrip("\r")]))
     names = _check_header(header)
-    utf8 = text.encode("utf-8")
-    del text
     try:
         df = pl.read_csv(
             io.BytesIO(utf8),
@@ -112,12 +135,16 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _has_ragged_rows(utf8: bytes, width: int) -> bool:
-    """Whether any record has another number of fields than the header, cheaply."""
-    lines = pl.Series(utf8.split(b"\n"), dtype=pl.Binary).cast(pl.String)
-    lines = lines.str.strip_suffix("\r").filter(lines.str.strip_suffix("\r") != "")
-    if lines.str.contains('"', literal=True).any():
+    """Whether any record has another number of fields than the header, cheaply: each
+    line's commas are counted in Polars; files with quotes go through the csv module."""
+    if b'"' in utf8:
         reader = csv.reader(io.StringIO(utf8.decode("utf-8")))
         return any(len(row) != width for row in reader if row)
+    lines = pl.read_csv(
+        io.BytesIO(utf8), has_header=False, separator="\x1f", quote_char=None,
+        new_columns=["line"], infer_schema=False, empty_string_is_null=False,
+    )["line"].str.strip_suffix("\r")
+    lines = lines.filter(lines != "")
     return bool((lines.str.count_matches(",", literal=True) != width - 1).any())
 
 
