@@ -229,21 +229,45 @@ def run_splink(folder: Path, out: Path) -> None:
             cl.CustomComparison(
                 output_column_name="name",
                 comparison_levels=[
-                    {"sql_condition": "(kl_l IS NULL OR kl_r IS NULL) AND (nm_l IS NULL OR nm_r IS NULL) "
-                                      "AND (lat_l IS NULL OR lat_r IS NULL)", "label_for_charts": "null",
-                     "is_null_level": True},
-                    {"sql_condition": "nm_l = nm_r AND kl_l = kl_r", "label_for_charts": "exact",
-                     "tf_adjustment_column": "kl", "tf_adjustment_weight": 1.0},
-                    {"sql_condition": "kl_l = kl_r", "label_for_charts": "reading",
-                     "tf_adjustment_column": "kl", "tf_adjustment_weight": 1.0},
-                    {"sql_condition": "nm_l = nm_r", "label_for_charts": "written",
-                     "tf_adjustment_column": "nm", "tf_adjustment_weight": 1.0},
-                    {"sql_condition": "lat_l = lat_r", "label_for_charts": "latin",
-                     "tf_adjustment_column": "lat", "tf_adjustment_weight": 1.0},
-                    {"sql_condition": "kl_giv_l = kl_giv_r AND kl_fam_l <> kl_fam_r",
-                     "label_for_charts": "given only"},
-                    {"sql_condition": "jaro_winkler_similarity(kl_l, kl_r) >= 0.92 "
-                                      "AND coalesce(kl_giv_l = kl_giv_r, true)", "label_for_charts": "close"},
+                    {
+                        "sql_condition": "(kl_l IS NULL OR kl_r IS NULL) AND (nm_l IS NULL OR nm_r IS NULL) "
+                        "AND (lat_l IS NULL OR lat_r IS NULL)",
+                        "label_for_charts": "null",
+                        "is_null_level": True,
+                    },
+                    {
+                        "sql_condition": "nm_l = nm_r AND kl_l = kl_r",
+                        "label_for_charts": "exact",
+                        "tf_adjustment_column": "kl",
+                        "tf_adjustment_weight": 1.0,
+                    },
+                    {
+                        "sql_condition": "kl_l = kl_r",
+                        "label_for_charts": "reading",
+                        "tf_adjustment_column": "kl",
+                        "tf_adjustment_weight": 1.0,
+                    },
+                    {
+                        "sql_condition": "nm_l = nm_r",
+                        "label_for_charts": "written",
+                        "tf_adjustment_column": "nm",
+                        "tf_adjustment_weight": 1.0,
+                    },
+                    {
+                        "sql_condition": "lat_l = lat_r",
+                        "label_for_charts": "latin",
+                        "tf_adjustment_column": "lat",
+                        "tf_adjustment_weight": 1.0,
+                    },
+                    {
+                        "sql_condition": "kl_giv_l = kl_giv_r AND kl_fam_l <> kl_fam_r",
+                        "label_for_charts": "given only",
+                    },
+                    {
+                        "sql_condition": "jaro_winkler_similarity(kl_l, kl_r) >= 0.92 "
+                        "AND coalesce(kl_giv_l = kl_giv_r, true)",
+                        "label_for_charts": "close",
+                    },
                     {"sql_condition": "ELSE", "label_for_charts": "else"},
                 ],
             ),
@@ -255,11 +279,17 @@ def run_splink(folder: Path, out: Path) -> None:
             cl.CustomComparison(
                 output_column_name="address",
                 comparison_levels=[
-                    {"sql_condition": "addr_l IS NULL OR addr_r IS NULL", "label_for_charts": "null",
-                     "is_null_level": True},
-                    {"sql_condition": "addr_l = addr_r AND coalesce(room_l, '') = coalesce(room_r, '')",
-                     "label_for_charts": "exact", "tf_adjustment_column": "addr",
-                     "tf_adjustment_weight": 1.0},
+                    {
+                        "sql_condition": "addr_l IS NULL OR addr_r IS NULL",
+                        "label_for_charts": "null",
+                        "is_null_level": True,
+                    },
+                    {
+                        "sql_condition": "addr_l = addr_r AND coalesce(room_l, '') = coalesce(room_r, '')",
+                        "label_for_charts": "exact",
+                        "tf_adjustment_column": "addr",
+                        "tf_adjustment_weight": 1.0,
+                    },
                     {"sql_condition": "addr_l = addr_r", "label_for_charts": "same block"},
                     {"sql_condition": "town_l = town_r", "label_for_charts": "same town"},
                     {"sql_condition": "ELSE", "label_for_charts": "else"},
@@ -268,10 +298,16 @@ def run_splink(folder: Path, out: Path) -> None:
             cl.CustomComparison(
                 output_column_name="phone",
                 comparison_levels=[
-                    {"sql_condition": "phone1_l IS NULL OR phone1_r IS NULL", "label_for_charts": "null",
-                     "is_null_level": True},
-                    {"sql_condition": "phone1_l = phone1_r OR phone1_l = phone2_r OR phone2_l = phone1_r "
-                                      "OR phone2_l = phone2_r", "label_for_charts": "shared"},
+                    {
+                        "sql_condition": "phone1_l IS NULL OR phone1_r IS NULL",
+                        "label_for_charts": "null",
+                        "is_null_level": True,
+                    },
+                    {
+                        "sql_condition": "phone1_l = phone1_r OR phone1_l = phone2_r OR phone2_l = phone1_r "
+                        "OR phone2_l = phone2_r",
+                        "label_for_charts": "shared",
+                    },
                     {"sql_condition": "ELSE", "label_for_charts": "else"},
                 ],
             ),

@@ -380,7 +380,11 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         pl.when(_eq("addr"))
         .then(_l("addr"))
         .when(extends)
-        .then(pl.when(_l("addr").str.len_chars() < _r("addr").str.len_chars()).then(_l("addr")).otherwise(_r("addr")))
+        .then(
+            pl.when(_l("addr").str.len_chars() < _r("addr").str.len_chars())
+            .then(_l("addr"))
+            .otherwise(_r("addr"))
+        )
         .otherwise(pl.lit(""))
         .alias("_tf_addr"),
         pl.when(pl.col("_shared_m") != "")

@@ -38,7 +38,7 @@ TF_COLUMNS: tuple[str, ...] = (
 class MatchModel:
     """What the engine learned from a population; pass it on to match more records."""
 
-    n_profiles: int
+    n_profiles: int  # profiles seen plus the pseudo profiles of the config
     prior: float  # log2 odds that two random profiles are one payer
     u: dict[str, dict[str, float]]  # non-exact levels, from random pairs
     tf: dict[str, pl.DataFrame]  # column → (value, u)

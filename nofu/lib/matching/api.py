@@ -104,9 +104,13 @@ def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.Da
     readings, part_readings = learn_readings(profiles)
     families, kana_families = learn_families(profiles)
     n = profiles.height
+    # The city is larger than any one file: frequencies and the prior are taken over at
+    # least `pseudo_profiles` more profiles, so that a small batch is not read as a
+    # world where every name is common.
+    n_eff = n + config.pseudo_profiles
     model = MatchModel(
-        n_profiles=n,
-        prior=prior_of(n),
+        n_profiles=n_eff,
+        prior=prior_of(n_eff),
         u={},
         tf={},
         readings=readings,
@@ -120,14 +124,14 @@ def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.Da
         if col == "phone":
             phones = pl.concat_str(["ph_mobile", "ph_fixed"], separator=";").str.split(";")
             exploded = enriched.select(phones.alias("phone")).to_series().explode()
-            tf[col] = term_frequencies(exploded, n)
+            tf[col] = term_frequencies(exploded, n_eff)
         elif col == "addr_room":
             s = enriched.select(
                 pl.when(pl.col("addr") != "").then(pl.col("addr_room")).otherwise(pl.lit(""))
             )
-            tf[col] = term_frequencies(s.to_series().alias(col))
+            tf[col] = term_frequencies(s.to_series().alias(col), n_eff)
         else:
-            tf[col] = term_frequencies(enriched[col])
+            tf[col] = term_frequencies(enriched[col], n_eff)
     model.tf = tf
     # u of the other levels: random pairs, seeded.
     rng = np.random.default_rng(config.seed)
@@ -385,9 +389,9 @@ def _update(
     )
 
     keep_cols = [c for c in scored.columns if c.startswith(("lv_", "w_"))] + list(_SCORE_KEEP)
-    band_new = scored.filter((pl.col("weight") >= config.review_threshold) & (pl.col("conflict") == "")).select(
-        list(dict.fromkeys(keep_cols))
-    )
+    band_new = scored.filter(
+        (pl.col("weight") >= config.review_threshold) & (pl.col("conflict") == "")
+    ).select(list(dict.fromkeys(keep_cols)))
     if state.band.height and not full:
         old_band = state.band.filter(
             ~pl.col("pid_l").is_in(affected_pids.implode())

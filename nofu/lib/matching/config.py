@@ -89,6 +89,8 @@ class MatchConfig:
     # Similarity (0–1, Jaro–Winkler on characters) for the fuzzy name level.
     fuzzy_name: float = 0.88
     fuzzy_corp_name: float = 0.92
+    # Profiles assumed beyond those seen when learning frequencies (see `fit_model`).
+    pseudo_profiles: int = 10_000
     # Random pairs used to learn u probabilities of non-exact levels.
     u_sample_pairs: int = 200_000
     seed: int = 20250401

@@ -35,7 +35,9 @@ def population() -> pl.DataFrame:
 
 
 def partition(result: MatchResult) -> set[frozenset[str]]:
-    groups = result.clusters.group_by("cluster").agg((pl.col("source") + ":" + pl.col("key")).alias("m"))
+    groups = result.clusters.group_by("cluster").agg(
+        (pl.col("source") + ":" + pl.col("key")).alias("m")
+    )
     return {frozenset(m) for m in groups["m"].to_list()}
 
 
@@ -79,7 +81,12 @@ def test_incremental_with_decisions_equals_full_run() -> None:
     base = match_records(first, model=model)
     # a supervisor joins the first review pair and splits the first multi-record payer
     pair = base.review.row(0, named=True)
-    big = base.clusters.group_by("cluster").agg("source", "key").filter(pl.col("key").list.len() > 1).row(0)
+    big = (
+        base.clusters.group_by("cluster")
+        .agg("source", "key")
+        .filter(pl.col("key").list.len() > 1)
+        .row(0)
+    )
     decisions = [
         Decision((pair["source_l"], pair["key_l"]), (pair["source_r"], pair["key_r"]), same=True),
         Decision((big[1][0], big[2][0]), (big[1][1], big[2][1]), same=False),
