@@ -8,6 +8,7 @@ charge is today's, from the charges app (on the amount at handover with payments
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -112,11 +113,25 @@ def installments_phrase(insts: Iterable[Installment]) -> str:
     return "、".join(parts)
 
 
+_rules: tuple[float, LoadedRules] | None = None
+RULES_SECONDS = 60.0
+
+
+def rules_loaded() -> LoadedRules:
+    """The late-charge rules, reloaded at most once a minute per process (they change a few
+    times a year, through the charges app's audited actions)."""
+    global _rules
+    now = time.monotonic()
+    if _rules is None or _rules[0] < now:
+        _rules = (now + RULES_SECONDS, LoadedRules.load())
+    return _rules[1]
+
+
 def owed_compute(
     installments: Iterable[Installment], *, today: date, loaded: LoadedRules | None = None
 ) -> Owed:
     """Installments need their payments prefetched (`installments_owed_queryset`)."""
-    loaded = loaded or LoadedRules.load()
+    loaded = loaded or rules_loaded()
     out = []
     for inst in installments:
         later = sum(p.amount for p in inst.payments.all() if p.batch_id > inst.batch_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nofu.calls.actions import phone_normalize_lenient
@@ -139,7 +139,11 @@ def broken_promises_for_follow_up() -> QuerySet[PaymentPromise]:
 def contacts_today(user: Any) -> dict[str, int]:
     """The operator's own count of today, shown on the screen."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    qs = ContactEvent.objects.filter(operator=user, at__gte=start).exclude(kind=ContactKind.MAIL)
-    total = qs.count()
-    reached = qs.filter(result__in=ContactResult.reached()).count()
-    return {"total": total, "reached": reached}
+    counts = (
+        ContactEvent.objects.filter(operator=user, at__gte=start)
+        .exclude(kind=ContactKind.MAIL)
+        .aggregate(
+            total=Count("id"), reached=Count("id", filter=Q(result__in=ContactResult.reached()))
+        )
+    )
+    return {"total": counts["total"], "reached": counts["reached"]}

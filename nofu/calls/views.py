@@ -37,7 +37,6 @@ from nofu.calls.models import (
     InquiryCategory,
     Language,
     MailingBatch,
-    PromiseStatus,
     ReissueStatus,
     SlipReissue,
 )
@@ -117,6 +116,7 @@ def _payer_context(request: HttpRequest, payer: Payer) -> dict[str, Any]:
     )
     codes = list(dict.fromkeys(o.inst.subject_code for o in owed.open_items))
     resident_nos = sorted({o.inst.resident_no for o in owed.items if o.inst.resident_no})
+    promises = open_promises(payer)
     first_usable = next(
         (h.phone.number for h in phones if h.phone.status != PhoneStatus.INVALID), ""
     )
@@ -126,8 +126,7 @@ def _payer_context(request: HttpRequest, payer: Payer) -> dict[str, Any]:
         "receivables": owed.receivables(),
         "history": history,
         "phones": phones,
-        "promises": open_promises(payer),
-        "open_promises": [p for p in open_promises(payer) if p.status == PromiseStatus.OPEN],
+        "promises": promises,
         "script": script_for(codes, name=payer.name),
         "resident_nos": resident_nos,
         "queued_reissues": list(
