@@ -67,8 +67,53 @@ class _Group:
     members: list[int] = field(default_factory=list)
 
 
-def _disjoint(a: set, b: set) -> bool:  # type: ignore[type-arg]
+def _disjoint(a: set[str], b: set[str]) -> bool:
     return bool(a) and bool(b) and a.isdisjoint(b)
+
+
+class _Groups:
+    """Union–find over one component's profiles, each root holding its group's identity."""
+
+    def __init__(self, groups: dict[int, _Group]) -> None:
+        self.groups = groups
+        self.parent = {i: i for i in groups}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(self, ra: int, rb: int) -> None:
+        if ra == rb:
+            return
+        if rb < ra:
+            ra, rb = rb, ra
+        ga, gb = self.groups[ra], self.groups.pop(rb)
+        ga.dobs |= gb.dobs
+        ga.sexes |= gb.sexes
+        ga.kinds |= gb.kinds
+        ga.rnos |= gb.rnos
+        ga.sigs |= gb.sigs
+        ga.members += gb.members
+        self.parent[rb] = ra
+
+    def compatible(self, ra: int, rb: int, strong: bool, forbidden: dict[int, set[int]]) -> bool:
+        """Whether two groups may become one payer (see the module docstring)."""
+        ga, gb = self.groups[ra], self.groups[rb]
+        if (
+            _disjoint(ga.dobs, gb.dobs)
+            or _disjoint(ga.sexes, gb.sexes)
+            or len(ga.kinds | gb.kinds) > 1
+        ):
+            return False
+        if _disjoint(ga.rnos, gb.rnos) and not strong:
+            return False
+        if any(signatures_conflict(x, y) for x in ga.sigs for y in gb.sigs):
+            return False
+        other = set(gb.members)
+        return not any(forbidden.get(i, set()) & other for i in ga.members)
 
 
 def cluster(
@@ -169,60 +214,28 @@ def cluster(
                     max(anchors[ea[k]], anchors[eb[k]]),
                 )
             )
-            groups: dict[int, _Group] = {}
-            local: dict[int, int] = {}
-            for i in members[c]:
-                local[i] = i
-                groups[i] = _Group(
-                    {dobs[i]} - {""},
-                    {sexes[i]} - {""},
-                    {kinds[i]},
-                    {rnos[i]} - {""},
-                    {sig_rows[i]},
-                    [i],
-                )
-
-            def find(x: int) -> int:
-                while local[x] != x:
-                    local[x] = local[local[x]]
-                    x = local[x]
-                return x
-
-            def join(ra: int, rb: int) -> None:
-                if rb < ra:
-                    ra, rb = rb, ra
-                ga, gb = groups[ra], groups.pop(rb)
-                ga.dobs |= gb.dobs
-                ga.sexes |= gb.sexes
-                ga.kinds |= gb.kinds
-                ga.rnos |= gb.rnos
-                ga.sigs |= gb.sigs
-                ga.members += gb.members
-                local[rb] = ra
-
+            state = _Groups(
+                {
+                    i: _Group(
+                        {dobs[i]} - {""},
+                        {sexes[i]} - {""},
+                        {kinds[i]},
+                        {rnos[i]} - {""},
+                        {sig_rows[i]},
+                        [i],
+                    )
+                    for i in members[c]
+                }
+            )
             for a, b in hard_by.get(c, []):
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    join(ra, rb)
+                state.join(state.find(a), state.find(b))
             for k in ks:
-                ra, rb = find(ea[k]), find(eb[k])
-                if ra == rb:
+                ra, rb = state.find(ea[k]), state.find(eb[k])
+                if ra == rb or state.compatible(ra, rb, strong[k], forbidden):
+                    state.join(ra, rb)
                     used[k] = True
-                    continue
-                ga, gb = groups[ra], groups[rb]
-                if (
-                    _disjoint(ga.dobs, gb.dobs)
-                    or _disjoint(ga.sexes, gb.sexes)
-                    or len(ga.kinds | gb.kinds) > 1
-                    or (_disjoint(ga.rnos, gb.rnos) and not strong[k])
-                    or any(signatures_conflict(x, y) for x in ga.sigs for y in gb.sigs)
-                    or any(forbidden.get(i, set()) & set(gb.members) for i in ga.members)
-                ):
-                    continue
-                join(ra, rb)
-                used[k] = True
             for i in members[c]:
-                label[i] = find(i)
+                label[i] = state.find(i)
 
     def anchor_label(labels: list[int]) -> list[str]:
         best: dict[int, str] = {}

@@ -11,6 +11,7 @@ different given-name readings) are not weights: such a pair is never linked.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -422,7 +423,7 @@ def add_weights(df: pl.DataFrame, model: MatchModel, config: MatchConfig) -> pl.
         u_levels = model.u.get(comp, {})
         lv = pl.col(f"lv_{comp}")
         expr: pl.Expr = pl.lit(0.0)
-        chain = None
+        chain: Any = None
         for level, m in m_levels.items():
             tf_col = TF_LEVELS.get((comp, level))
             if tf_col is not None:

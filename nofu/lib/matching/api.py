@@ -228,7 +228,7 @@ def match_incremental(
         how="left",
         nulls_equal=True,
     )
-    offset = int(old["pid"].max() or -1) + 1 if old.height else 0
+    offset = int(old["pid"].cast(pl.Int64).max() or 0) + 1 if old.height else 0  # type: ignore[arg-type]
     hit = hit.with_columns(
         pl.when(pl.col("old_pid").is_not_null())
         .then(pl.col("old_pid"))
@@ -278,7 +278,8 @@ def _decision_pids(
     decisions: tuple[Decision, ...], rows: pl.DataFrame
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     keys = {(s, k): p for s, k, p in rows.iter_rows()}
-    same, different = [], []
+    same: list[tuple[int, int]] = []
+    different: list[tuple[int, int]] = []
     for d in decisions:
         a, b = keys.get(d.a), keys.get(d.b)
         if a is None or b is None or a == b:
