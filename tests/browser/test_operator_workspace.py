@@ -1,6 +1,6 @@
 """An operator takes the next payer, reaches them, records a promise and a reissue (after a
-refused bad promise), takes an inbound call from a known number with a complaint, and the
-supervisor sees the complaint at once."""
+refused bad promise), takes an inbound call from a known number with a complaint, the
+supervisor sees the complaint at once, and the manager prints the reissue's envelope."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def queue(monkeypatch):  # type: ignore[no-untyped-def]
 def test_operator_workspace(page, queue) -> None:  # type: ignore[no-untyped-def]
     make_user("olivia", Role.OPERATOR, "大野 オリビア")
     make_user("sam", Role.SUPERVISOR, "佐藤 サム")
+    make_user("mia", Role.MANAGER, "三浦 ミア")
     taro = make_payer(
         "山田 太郎",
         phones=("09012345678", "0432221111"),
@@ -119,3 +120,17 @@ def test_operator_workspace(page, queue) -> None:  # type: ignore[no-untyped-def
     page.click("#open-complaints button")
     page.wait_for_url(re.compile(r".*/calls/complaints$"))
     assert "SVから折り返し" in page.inner_text("#resolved-complaints")
+
+    # the manager prints the queued reissue for a window envelope
+    page.context.clear_cookies()
+    login(page, "mia", TEST_PASSWORD)
+    page.goto("/calls/mailing")
+    assert "山田 太郎" in page.inner_text("#queue")
+    shot(page, "operator-09-mailing-queue")
+    page.click("#print")
+    page.wait_for_selector("#pdf-link")
+    shot(page, "operator-10-mailing-printed")
+    assert "第1号" in page.inner_text("#batches")
+    pdf = page.request.get(page.get_attribute("#pdf-link", "href"))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    assert ContactEvent.objects.filter(payer=taro, kind="mail").count() == 1
