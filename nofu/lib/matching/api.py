@@ -8,9 +8,11 @@ decided from its own records alone, in an order fixed by weights and record keys
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +31,7 @@ from ._model import (
     prior_of,
     term_frequencies,
 )
-from .config import MatchConfig, MatchInputError
+from .config import MatchConfig, MatchInputError, MatchModelError
 
 RecordsLike = pl.DataFrame | Iterable[Record | Mapping[str, Any]]
 RecordKey = tuple[str, str]  # (source, key)
@@ -78,6 +80,47 @@ class MatchResult:
     config: MatchConfig
     stats: dict[str, float] = field(default_factory=dict)
     _state: _State | None = field(default=None, repr=False)
+
+    def save(self, folder: str | Path) -> None:
+        """Write the result with its model and state, so a later import can be matched
+        incrementally in another process (`MatchResult.load`, then `match_incremental`)."""
+        if self._state is None:
+            raise MatchInputError("内部状態のない名寄せ結果は保存できません。")
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save(path / "model")
+        st = self._state
+        for name, frame in (
+            ("clusters", self.clusters), ("links", self.links), ("review", self.review),
+            ("profiles", st.profiles), ("rows", st.rows), ("band", st.band),
+        ):  # fmt: skip
+            frame.write_parquet(path / f"{name}.parquet")
+        meta = {
+            "config": asdict(self.config),
+            "stats": self.stats,
+            "decisions": [[list(d.a), list(d.b), d.same] for d in st.decisions],
+        }
+        (path / "result.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> MatchResult:
+        path = Path(folder)
+        try:
+            meta = json.loads((path / "result.json").read_text(encoding="utf-8"))
+            frames = {
+                n: pl.read_parquet(path / f"{n}.parquet")
+                for n in ("clusters", "links", "review", "profiles", "rows", "band")
+            }
+        except (OSError, ValueError) as exc:
+            raise MatchModelError(f"名寄せ結果を読めません: {path}") from exc
+        decisions = tuple(
+            Decision((a[0], a[1]), (b[0], b[1]), same) for a, b, same in meta["decisions"]
+        )
+        state = _State(frames["profiles"], frames["rows"], frames["band"], decisions)
+        return cls(
+            frames["clusters"], frames["links"], frames["review"], MatchModel.load(path / "model"),
+            MatchConfig(**meta["config"]), meta["stats"], state,
+        )  # fmt: skip
 
     def cluster_of(self, source: str, key: str) -> str:
         hit = self.clusters.filter((pl.col("source") == source) & (pl.col("key") == key))

@@ -112,3 +112,12 @@ def test_model_round_trip(tmp_path: Path) -> None:
     model.save(tmp_path / "model")
     again = MatchModel.load(tmp_path / "model")
     assert partition(match_records(df, model=again)) == partition(match_records(df, model=model))
+
+
+def test_result_saved_and_loaded_matches_on_incrementally(tmp_path: Path) -> None:
+    df = population()
+    first, second = split(df, 2, 5)
+    model = fit_model(first)
+    match_records(first, model=model).save(tmp_path / "state")
+    later = match_incremental(MatchResult.load(tmp_path / "state"), second)
+    assert partition(later) == partition(match_records(df, model=model))
