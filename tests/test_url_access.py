@@ -41,6 +41,13 @@ POST_ONLY |= {  # the operator workspace
     "calls:complaint_resolve",
     "calls:mailing_print",
 }
+POST_ONLY |= {  # call lists
+    "calllists:publish",
+    "calllists:retire",
+    "calllists:target",
+    "calllists:mine_next",
+    "calllists:mine_release",
+}
 SKIP_PREFIXES = ("api:",)  # token-authenticated endpoints have their own tests
 
 
@@ -69,8 +76,13 @@ class UrlAccessTests(BaseTestCase):
                 "accounts:toggle_active": target.pk,
                 "calls:complaint_resolve": 1,  # none exists: 404 for those allowed
                 "calls:mailing_pdf": 1,
+                "calllists:new_version": 1,  # none exists: 404 for those allowed
+                "calllists:version": 1,
+                "calllists:publish": 1,
+                "calllists:retire": 1,
             },
-            "year": {"charges:rate_edit": 2026},
+            "year": {"charges:rate_edit": 2026, "calllists:sessions": 2026},
+            "month": {"calllists:sessions": 6},
             "code": {"charges:subject_edit": "01"},
         }
 
