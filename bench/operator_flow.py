@@ -76,13 +76,13 @@ def generate(payers: int, installments: int, contacts: int) -> None:
             INSERT INTO payers_payer (kind, name, name_kana, birth_date, sex, nationality,
               postal_code, address, building, name_key, kana_key, address_key, total_unpaid,
               open_installments, account_transfer, created_at, updated_at)
-            SELECT 'person', ({sn})[1 + i %% 40] || ' ' || ({gn})[1 + (i / 40) %% 40], '',
-              date '1940-01-01' + (i * 37) %% 25000, CASE WHEN i %% 2 = 0 THEN '男' ELSE '女' END,
+            SELECT 'person', ({sn})[(1 + i %% 40)::int] || ' ' || ({gn})[(1 + (i / 40) %% 40)::int], '',
+              date '1940-01-01' + ((i * 37) %% 25000)::int, CASE WHEN i %% 2 = 0 THEN '男' ELSE '女' END,
               CASE WHEN i %% 50 = 0 THEN '中国' ELSE '日本' END,
               '260' || lpad((i %% 10000)::text, 4, '0'),
               '千葉市中央区千葉港' || (1 + i %% 9) || '-' || (1 + i %% 30), '',
-              ({sn})[1 + i %% 40] || ({gn})[1 + (i / 40) %% 40], '', '', 0, 0, i %% 4 = 0, now(), now()
-            FROM generate_series(1, %s) AS i""", [payers])  # fmt: skip
+              ({sn})[(1 + i %% 40)::int] || ({gn})[(1 + (i / 40) %% 40)::int], '', '', 0, 0, i %% 4 = 0, now(), now()
+            FROM generate_series(1::bigint, %s) AS i""", [payers])  # fmt: skip
         cur.execute("SELECT min(id) FROM payers_payer")
         first = cur.fetchone()[0]
         cur.execute("""
@@ -93,12 +93,12 @@ def generate(payers: int, installments: int, contacts: int) -> None:
               postal_code, address, building, phone1, phone2, raw, row_hash, row_no,
               handed_over_on, unpaid_at_handover, updated_at, batch_id, payer_id)
             SELECT '統一滞納管理', 'B' || i, lpad((%s + i %% %s)::text, 10, '0'),
-              (ARRAY['01','02','04','10','12','13'])[1 + (i / %s) %% 6], '', 2024 + i %% 2,
-              (1 + (i / %s) %% 4)::text, current_date - (40 + i %% 600),
+              (ARRAY['01','02','04','10','12','13'])[(1 + (i / %s) %% 6)::int], '', 2024 + i %% 2,
+              (1 + (i / %s) %% 4)::text, current_date - (40 + i %% 600)::int,
               1000 + (i * 7919) %% 99000, 1000 + (i * 7919) %% 99000, NULL, NULL, false, '',
               '', '', '', '', NULL, '', '', false, '', '', '', '', '', '{}'::jsonb, 0, i,
               current_date - 20, 1000 + (i * 7919) %% 99000, now(), %s, %s + i %% %s
-            FROM generate_series(1, %s) AS i""",
+            FROM generate_series(1::bigint, %s) AS i""",
             [first, payers, payers, payers, batch.pk, first, payers, installments])  # fmt: skip
         cur.execute("""
             INSERT INTO payers_phone (payer_id, number, kind, origin, status, source_system,
@@ -120,11 +120,11 @@ def generate(payers: int, installments: int, contacts: int) -> None:
               note, operator_words, call_id, recording_ref, idempotency_key, created_at,
               operator_id, payer_id)
             SELECT 'outbound', (ARRAY['no_answer','no_answer','no_answer','voicemail',
-              'reached_payer','busy'])[1 + i %% 6], '', now() - ((i %% 86400) * interval '1 minute'),
+              'reached_payer','busy'])[(1 + i %% 6)::int], '', now() - ((i %% 86400) * interval '1 minute'),
               NULL, '090' || lpad(((i * 7) %% %s)::text, 8, '0'), '', 'ja', false, false, false,
               false, '【架電】ベンチマーク用の過去の対応', '', '', '', NULL, now(), %s,
               %s + (i * 7) %% %s
-            FROM generate_series(1, %s) AS i""", [payers, op.pk, first, payers, contacts])  # fmt: skip
+            FROM generate_series(1::bigint, %s) AS i""", [payers, op.pk, first, payers, contacts])  # fmt: skip
         cur.execute("ANALYZE")
     say(f"generated {payers:,} payers, {installments:,} installments, {contacts:,} contacts "
         f"in {time.perf_counter() - t:.0f}s")  # fmt: skip
@@ -355,6 +355,7 @@ def main() -> None:
             Operator(i, args.port, cookies[i], payer_ids, numbers, args.iterations, args.think, results, lock)
             for i in range(args.operators)
         ]  # fmt: skip
+        load_before = os.getloadavg()
         t = time.perf_counter()
         for o in ops:
             o.start()
@@ -365,9 +366,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    load_after = os.getloadavg()
     total = sum(len(v) for v in results.values())
     say(f"\n{args.operators} operators × {args.iterations} calls, think {args.think}s: "
         f"{total:,} requests in {wall:.0f}s ({total / wall:.1f}/s)")  # fmt: skip
+    say(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
+        f"on {os.cpu_count()} cores")  # fmt: skip
     say(f"{'step':<10}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for step in ("next", "preview", "outcome", "reached", "save", "inbound"):
         v = results.get(step, [])

@@ -57,6 +57,7 @@ def caller_lookup(number: str, *, days: int | None = None) -> CallerMatch:
             kind=ContactKind.OUTBOUND,
             at__gte=timezone.now() - timedelta(days=days),
         )
+        .select_related("payer", "operator")
         .order_by("-at")
         .first()
     )
