@@ -28,7 +28,7 @@ from pathlib import Path
 from nofu.intake.importer import file_import
 t = time.perf_counter(); out = []
 for p in sys.argv[1:]:
-    b = file_import(data=Path(p).read_bytes(), file_name=Path(p).name, actor=None)
+    b = file_import(path=Path(p), file_name=Path(p).name, actor=None)
     out.append([b.file_name, b.status, b.rows_read, b.rows_imported, b.rows_rejected])
 secs = time.perf_counter() - t
 print(json.dumps({"seconds": secs, "batches": out,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -35,7 +36,11 @@ def upload_files(request: HttpRequest) -> HttpResponse:
         if f.size > MAX_UPLOAD_BYTES:
             messages.error(request, f"{f.name}: ファイルが大きすぎます（512MBまで）。")
             continue
-        batch = file_import(data=f.read(), file_name=f.name, actor=request.user, request=request)
+        if hasattr(f, "temporary_file_path"):  # large uploads are spooled to disk
+            source = {"path": Path(f.temporary_file_path())}
+        else:
+            source = {"data": f.read()}
+        batch = file_import(**source, file_name=f.name, actor=request.user, request=request)
         last = batch
         if batch.status == BatchStatus.REJECTED:
             messages.error(request, f"{f.name}: 取り込めませんでした — {batch.file_error}")

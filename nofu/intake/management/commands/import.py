@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: ファイルがありません。")
                 failed += 1
                 continue
-            batch = file_import(data=path.read_bytes(), file_name=path.name, actor=actor)
+            batch = file_import(path=path, file_name=path.name, actor=actor)
             if batch.status == BatchStatus.REJECTED:
                 failed += 1
                 self.stderr.write(f"{path.name}: 取込不可 — {batch.file_error}")
