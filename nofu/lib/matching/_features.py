@@ -8,7 +8,12 @@ form one *profile*; the engine compares profiles, never rows.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import struct
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -325,19 +330,139 @@ def is_mobile(digits: str) -> bool:
     return phone_kind(digits) in ("mobile", "ip")
 
 
+# Above this many distinct values, half of them go to a second process: normalizing
+# names and addresses is pure Python (about 0.1 ms a value) and the machine has 2 cores.
+PARALLEL_MIN = 40_000
+
+
+def _apply(fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
+    return [fn(*row) for row in rows]
+
+
+def _send(stream: Any, obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: Any) -> Any:
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError
+    (size,) = struct.unpack("<Q", head)
+    return pickle.loads(stream.read(size))
+
+
+def _serve() -> None:
+    """The spare process: apply named feature functions to batches sent on stdin."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            name, rows = _receive(stdin)
+        except EOFError:
+            return
+        _send(stdout, _apply(_WORKER_FUNCTIONS[name], rows))
+
+
+class _Pool:
+    """One spare Python process for the pure-Python normalization, started on first need.
+
+    A plain child process speaking pickles over a pipe, not multiprocessing: spawn would
+    re-import the caller's main module and fork is unsafe beside Polars' threads. If the
+    child cannot be used, the work is simply done here.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.broken = False
+
+    def map(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
+        name = _WORKER_NAMES.get(fn)
+        if name is None or self.broken or len(rows) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
+            return _apply(fn, rows)
+        try:
+            if self.proc is None:
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-c", "from nofu.lib.matching._features import _serve; _serve()"],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+                )  # fmt: skip
+            half = len(rows) // 2
+            assert self.proc.stdin is not None and self.proc.stdout is not None
+            _send(self.proc.stdin, (name, rows[half:]))
+            first = _apply(fn, rows[:half])
+            return first + list(_receive(self.proc.stdout))
+        except (OSError, EOFError, pickle.PickleError, AssertionError):
+            self.broken = True
+            self.close()
+            return _apply(fn, rows)
+
+    def close(self) -> None:
+        if self.proc is not None:
+            proc, self.proc = self.proc, None
+            if proc.stdin is not None:
+                proc.stdin.close()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def _map_unique(
-    df: pl.DataFrame, cols: list[str], fn: Callable[..., Any], names: list[str]
+    df: pl.DataFrame,
+    cols: list[str],
+    fn: Callable[..., Any],
+    names: list[str],
+    pool: _Pool | None = None,
 ) -> pl.DataFrame:
     """Apply `fn` once per distinct combination of `cols`, returning new columns `names`."""
     uniq = df.select(cols).unique()
-    values = [fn(*row) for row in uniq.iter_rows()]
+    rows = list(uniq.iter_rows())
+    values = pool.map(fn, rows) if pool is not None else _apply(fn, rows)
     data: dict[str, list[Any]] = {n: [] for n in names}
     for v in values:
         tup = v if isinstance(v, tuple) else (v,)
         for n, x in zip(names, tup, strict=True):
             data[n].append(x)
-    out = uniq.hstack(pl.DataFrame(data, schema=None))
+    out = uniq.hstack(
+        pl.DataFrame(data, schema=dict.fromkeys(names, pl.String) if not values else None)
+    )
     return df.join(out, on=cols, how="left", maintain_order="left", nulls_equal=True)
+
+
+def _name_features(name: str) -> tuple[Any, ...]:
+    p = name_parts(name)
+    return (
+        p.nm,
+        p.nm_fam,
+        p.nm_giv,
+        p.kana_name,
+        p.kana_fam,
+        p.kana_giv,
+        p.lat,
+        p.lat_cat,
+        p.cform,
+        p.cpos,
+    )
+
+
+def _kana_features(kana: str, corp: bool) -> tuple[Any, ...]:
+    k = kana_parts(kana, corp)
+    return (k.kn, k.fam, k.giv, k.tokens, k.cpos)
+
+
+def _address_features(a: str, b: str, p: str) -> tuple[str, str, str]:
+    x = address_parts(a, b, p)
+    return (x.addr, x.town, x.room)
+
+
+_WORKER_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "name": _name_features,
+    "kana": _kana_features,
+    "address": _address_features,
+}
+_WORKER_NAMES: dict[Callable[..., Any], str] = {f: n for n, f in _WORKER_FUNCTIONS.items()}
 
 
 PROFILE_FIELDS: tuple[str, ...] = (
@@ -366,46 +491,42 @@ PROFILE_FIELDS: tuple[str, ...] = (
 )
 
 
+def _phone_kinds(a: str, b: str) -> tuple[str, str]:
+    nums = sorted({n for n in (a, b) if n})
+    return (
+        ";".join(n for n in nums if is_mobile(n)),
+        ";".join(n for n in nums if not is_mobile(n)),
+    )
+
+
 def row_features(records: pl.DataFrame) -> pl.DataFrame:
     """Normalized features, one row per record, plus `source` and `key`."""
+    pool = _Pool()
+    try:
+        return _row_features(records, pool)
+    finally:
+        pool.close()
+
+
+def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
     df = records.with_columns(
         pl.col("resident_no")
         .map_elements(lambda s: "".join(_nfkc(s).split()), return_dtype=pl.String)
         .alias("rno")
     )
-
-    def _name(name: str) -> tuple[Any, ...]:
-        p = name_parts(name)
-        return (
-            p.nm,
-            p.nm_fam,
-            p.nm_giv,
-            p.kana_name,
-            p.kana_fam,
-            p.kana_giv,
-            p.lat,
-            p.lat_cat,
-            p.cform,
-            p.cpos,
-        )
-
-    df = _map_unique(
-        df,
-        ["name"],
-        _name,
-        [
-            "nm",
-            "nm_fam",
-            "nm_giv",
-            "_kname",
-            "_kfam",
-            "_kgiv",
-            "lat",
-            "lat_cat",
-            "cform",
-            "_cpos_name",
-        ],
-    )
+    name_cols = [
+        "nm",
+        "nm_fam",
+        "nm_giv",
+        "_kname",
+        "_kfam",
+        "_kgiv",
+        "lat",
+        "lat_cat",
+        "cform",
+        "_cpos_name",
+    ]
+    df = _map_unique(df, ["name"], _name_features, name_cols, pool)
     flag = pl.col("corporation").map_elements(lambda s: _nfkc(s).strip(), return_dtype=pl.String)
     df = df.with_columns(
         pl.when(flag == "法人")
@@ -415,14 +536,8 @@ def row_features(records: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("cform") != "")
         .alias("corp")
     )
-
-    def _kana(kana: str, corp: bool) -> tuple[Any, ...]:
-        k = kana_parts(kana, corp)
-        return (k.kn, k.fam, k.giv, k.tokens, k.cpos)
-
-    df = _map_unique(
-        df, ["kana", "corp"], _kana, ["_kn", "_kn_fam", "_kn_giv", "kn_tok", "_cpos_kana"]
-    )
+    kana_cols = ["_kn", "_kn_fam", "_kn_giv", "kn_tok", "_cpos_kana"]
+    df = _map_unique(df, ["kana", "corp"], _kana_features, kana_cols, pool)
     has_kana = pl.col("_kn") != ""
     df = df.with_columns(
         pl.when(has_kana).then("_kn").otherwise("_kname").alias("kn"),
@@ -436,24 +551,12 @@ def row_features(records: pl.DataFrame) -> pl.DataFrame:
     )
     df = _map_unique(df, ["birth_date"], birth_iso, ["dob"])
     df = _map_unique(df, ["sex"], sex_code, ["sex_n"])
-    df = _map_unique(df, ["nationality"], lambda s: clean_text(s), ["nat"])
-
-    def _addr(a: str, b: str, p: str) -> tuple[str, str, str]:
-        x = address_parts(a, b, p)
-        return (x.addr, x.town, x.room)
-
-    df = _map_unique(df, ["address", "building", "postal_code"], _addr, ["addr", "town", "room"])
-    df = _map_unique(df, ["phone1"], phone_digits, ["_p1"])
-    df = _map_unique(df, ["phone2"], phone_digits, ["_p2"])
-
-    def _phones(a: str, b: str) -> tuple[str, str]:
-        nums = sorted({n for n in (a, b) if n})
-        return (
-            ";".join(n for n in nums if is_mobile(n)),
-            ";".join(n for n in nums if not is_mobile(n)),
-        )
-
-    df = _map_unique(df, ["_p1", "_p2"], _phones, ["ph_mobile", "ph_fixed"])
+    df = _map_unique(df, ["nationality"], clean_text, ["nat"])
+    addr_cols = ["address", "building", "postal_code"]
+    df = _map_unique(df, addr_cols, _address_features, ["addr", "town", "room"], pool)
+    df = _map_unique(df, ["phone1"], phone_digits, ["_p1"], pool)
+    df = _map_unique(df, ["phone2"], phone_digits, ["_p2"], pool)
+    df = _map_unique(df, ["_p1", "_p2"], _phone_kinds, ["ph_mobile", "ph_fixed"])
     df = df.with_columns(
         # A corporation has no birth date or sex; a stray value must not split it.
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("dob").alias("dob"),
