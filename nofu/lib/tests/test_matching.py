@@ -417,3 +417,25 @@ def test_japanese_headers_are_accepted() -> None:
         {"抽出元": [K], "債権番号": ["Z1"], "氏名": ["山田 太郎"], "氏名カナ": ["ヤマダ タロウ"]}
     )
     assert records_frame(df).columns[:4] == ["source", "key", "resident_no", "name"]
+
+
+def test_normalization_in_a_second_process_gives_the_same_features(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nofu.lib.matching import _features
+
+    frame = background().head(400)
+    serial = _features.row_features(frame)
+    monkeypatch.setattr(_features, "PARALLEL_MIN", 10)
+    pools: list[_features._Pool] = []
+
+    class Spy(_features._Pool):
+        def __init__(self) -> None:
+            super().__init__()
+            pools.append(self)
+
+    monkeypatch.setattr(_features, "_Pool", Spy)
+    for fn in (_features.name_parts, _features.kana_parts, _features.address_parts):
+        fn.cache_clear()
+    assert _features.row_features(frame).equals(serial)
+    assert pools and not pools[0].broken
