@@ -404,7 +404,9 @@ def main() -> None:
         (run_engine if args.child == "engine" else run_splink)(args.folder, args.out)
         return
 
-    say(f"data: demo generator, {args.rows:,} rows, seed {args.seed}")
+    say(
+        f"data: demo generator, {args.rows:,} rows, seed {args.seed}; load average {os.getloadavg()[0]:.1f}"
+    )
     t0 = time.perf_counter()
     files = generated_files(args.rows, args.seed)
     folder = next(iter(files.values())).parent
@@ -445,6 +447,8 @@ def main() -> None:
     }
 
     if not args.no_splink:
+        for stale in out.glob("splink_clusters_*.parquet"):
+            stale.unlink()
         try:
             wall_s = _child("splink", folder, out)
         except subprocess.CalledProcessError as exc:
