@@ -607,16 +607,35 @@ def report_days(start: date, end: date, per_day: dict[date, F.DayFigures]) -> li
     return [d for d in F.days(start, end) if d in open_days or _activity(per_day[d])]
 
 
-def write_period_table(
-    sh: Sheet, first: Sequence[str], rows: Sequence[tuple[Sequence[Any], F.DayFigures]]
+PERIOD_SPLIT = 10  # ア–オ on the first table, カ–サ and the answer rate on the second
+
+
+def write_period_tables(
+    sh: Sheet,
+    first: Sequence[str],
+    rows: Sequence[tuple[Sequence[Any], F.DayFigures]],
+    *,
+    paged: bool,
 ) -> None:
-    sh.header([*first, *(h for h, _g in PERIOD_COLUMNS)], height=30)
-    for head, f in rows:
-        sh.write_row([*head, *(g(f) for _h, g in PERIOD_COLUMNS)])
+    """The daily items per day (or month) as two tables, so each prints at a legible size."""
     total = F.DayFigures.total(f for _h, f in rows)
-    sh.write_row(
-        ["合計", *[""] * (len(first) - 1), *(g(total) for _h, g in PERIOD_COLUMNS)], total=True
+    parts = (
+        ("ア～オ 架電件数・納付約束・納付書再発行・取次ぎ・苦情", PERIOD_COLUMNS[:PERIOD_SPLIT]),
+        ("カ～サ・受電の応答率", PERIOD_COLUMNS[PERIOD_SPLIT:]),
     )
+    for i, (title, columns) in enumerate(parts):
+        if i:
+            if paged:
+                sh.page_break()
+            else:
+                sh.blank()
+        sh.section(title)
+        sh.header([*first, *(h for h, _g in columns)], height=30)
+        for head, f in rows:
+            sh.write_row([*head, *(g(f) for _h, g in columns)])
+        sh.write_row(
+            ["合計", *[""] * (len(first) - 1), *(g(total) for _h, g in columns)], total=True
+        )
 
 
 # --- 月報 ---------------------------------------------------------------------------------
@@ -742,17 +761,18 @@ def monthly_workbook(year: int, month: int, *, as_of: date, now: datetime) -> by
         "日報項目の日別集計",
         f"対象月：{jmonth(year, month)}",
         F.CENTER_NAME,
-        2 + len(PERIOD_COLUMNS),
+        2 + PERIOD_SPLIT,
     )
-    write_period_table(
+    write_period_tables(
         day_sheet,
         ["日付", "曜日"],
         [((f"{d.month}/{d.day}", WEEKDAYS[d.weekday()]), per_day[d]) for d in shown],
+        paged=True,
     )
     day_sheet.note(
         "営業日と、営業日以外で記録のあった日（土日開庁）を掲載。応答率＝応答÷受電（時間内）。"
     )
-    day_sheet.finish(one_page=True)
+    day_sheet.finish(freeze=False)
 
     write_list(
         book,
@@ -780,25 +800,22 @@ def monthly_workbook(year: int, month: int, *, as_of: date, now: datetime) -> by
 
 
 def _promise_result_rows(pr: F.PromiseResults) -> list[list[Any]]:
-    rno = resident_map({r["payer"].id for r in pr.rows})
-    out = []
-    for n, r in enumerate(pr.rows, 1):
-        items: list[PaymentPromise] = r["promises"]
-        out.append(
-            [
-                n,
-                r["since"],
-                rno.get(r["payer"].id, ""),
-                r["payer"].name,
-                ";".join(f"{p.promised_on:%Y/%m/%d}" for p in items),
-                sum(p.amount for p in items),
-                r["initial"],
-                r["paid"],
-                max(r["initial"] - r["paid"], 0),
-                "・".join(dict.fromkeys(p.get_status_display() for p in items)),
-            ]
-        )
-    return out
+    rno = resident_map({r["payer_id"] for r in pr.rows})
+    return [
+        [
+            n,
+            r["since"],
+            rno.get(r["payer_id"], ""),
+            r["name"],
+            ";".join(f"{d:%Y/%m/%d}" for d in r["promised_on"]),
+            r["amount"],
+            r["initial"],
+            r["paid"],
+            max(r["initial"] - r["paid"], 0),
+            r["status"],
+        ]
+        for n, r in enumerate(pr.rows, 1)
+    ]
 
 
 # --- 年報 ---------------------------------------------------------------------------------
@@ -902,9 +919,11 @@ def annual_workbook(fy: int, *, as_of: date, now: datetime) -> bytes:
     sh.finish(freeze=False)
 
     ms = book.sheet("月別集計")
-    ms.title("日報項目の月別集計", f"対象年度：{label}", F.CENTER_NAME, 1 + len(PERIOD_COLUMNS))
-    write_period_table(ms, ["月"], [((f"{y}年{m}月",), per_month[(y, m)]) for y, m in months])
-    ms.finish(one_page=True)
+    ms.title("日報項目の月別集計", f"対象年度：{label}", F.CENTER_NAME, 1 + PERIOD_SPLIT)
+    write_period_tables(
+        ms, ["月"], [((f"{y}年{m}月",), per_month[(y, m)]) for y, m in months], paged=False
+    )
+    ms.finish(one_page=True, freeze=False)
 
     cs = book.sheet("収納率（SLA）")
     cs.title(
@@ -942,10 +961,11 @@ def annual_workbook(fy: int, *, as_of: date, now: datetime) -> bytes:
     )
     cs.finish()
 
-    ans = F.answer_stats_by_day(start, end)
-    by_month: dict[tuple[int, int], F.AnswerStats] = {ym: F.AnswerStats() for ym in months}
-    for d, s in ans.items():
-        by_month[(d.year, d.month)].add(s)
+    by_month: dict[tuple[int, int], F.AnswerStats] = {}
+    for ym, f in per_month.items():  # the answer figures were counted with the day figures
+        by_month[ym] = F.AnswerStats(
+            f.offered, f.answered, f.ivr, f.busy, f.abandoned, f.after_hours
+        )
     rs = book.sheet("応答率")
     rs.title("応答率（履行基準）の月次推移", f"対象年度：{label}", F.CENTER_NAME, 8)
     rs.header(

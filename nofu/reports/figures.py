@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate, TruncMonth
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from nofu.calls.models import (
@@ -33,7 +33,7 @@ from nofu.calls.models import (
     ReissueStatus,
     SlipReissue,
 )
-from nofu.lib.business_calendar import SessionPlan, Work, is_business_day, is_operating
+from nofu.lib.business_calendar import SessionPlan, Work, is_business_day, operating_windows
 from nofu.payers.models import Address, Installment, Payment, Phone, PhoneOrigin
 from nofu.reports import seams
 from nofu.telephony.models import CallEvent, Direction, EventKind
@@ -323,27 +323,50 @@ def inbound_calls(start: date, end: date) -> list[CallOutcome]:
     center evidently worked it (answered a call or recorded a contact that day).
     """
     lo, hi = day_bounds(start, end)
-    events = (
+    E = EventKind
+
+    def has(kind: str) -> Count:
+        return Count("id", filter=Q(kind=kind))
+
+    per_call = (
         CallEvent.objects.filter(direction=Direction.INBOUND, at__gte=lo, at__lt=hi)
-        .values_list("call_id", "kind", "at", "caller")
-        .order_by("at", "id")
+        .values("call_id")
+        .annotate(
+            first=Min("at"),
+            offered=Min("at", filter=Q(kind=E.OFFERED)),
+            caller=Max("caller"),
+            n_answered=has(E.ANSWERED),
+            n_ivr=has(E.IVR_GUIDANCE),
+            n_busy=has(E.BUSY_MESSAGE),
+            n_after=has(E.AFTER_HOURS),
+        )
+        .order_by()
     )
     calls: dict[str, CallOutcome] = {}
-    for call_id, kind, at, caller in events.iterator(chunk_size=5000):
-        c = calls.get(call_id)
-        if c is None:
-            c = calls[call_id] = CallOutcome(call_id, at, set(), caller, True)
-        if kind == EventKind.OFFERED and at < c.offered_at:
-            c.offered_at = at
-        c.kinds.add(kind)
+    flags = (
+        ("n_answered", E.ANSWERED),
+        ("n_ivr", E.IVR_GUIDANCE),
+        ("n_busy", E.BUSY_MESSAGE),
+        ("n_after", E.AFTER_HOURS),
+    )
+    for row in per_call.iterator(chunk_size=5000):
+        kinds = {kind for key, kind in flags if row[key]}
+        calls[row["call_id"]] = CallOutcome(
+            row["call_id"], row["offered"] or row["first"], kinds, row["caller"] or "", True
+        )
     planned = seams.weekend_sessions(start, end) or set()
     plan = SessionPlan.of(weekend=planned | weekend_sessions(start, end, calls.values()))
     closed = seams.extra_closed(start, end)
     zone = tz()
+    windows: dict[date, list] = {}  # the day's inbound hours, worked out once per day
     for c in calls.values():
         local = timezone.localtime(c.offered_at, zone)
-        c.within_hours = EventKind.AFTER_HOURS not in c.kinds and is_operating(
-            local, Work.INBOUND, plan, closed
+        d = local.date()
+        if d not in windows:
+            windows[d] = operating_windows(d, Work.INBOUND, plan, closed)
+        t = local.time()
+        c.within_hours = EventKind.AFTER_HOURS not in c.kinds and any(
+            w.contains(t) for w in windows[d]
         )
     return sorted(calls.values(), key=lambda c: (c.offered_at, c.call_id))
 
@@ -359,14 +382,11 @@ def weekend_sessions(start: date, end: date, calls: Iterable[CallOutcome]) -> se
     weekend = [d for d in days(start, end) if d.weekday() >= 5]
     if not weekend:
         return set()
-    lo, hi = day_bounds(weekend[0], weekend[-1])
-    contact_days = (
-        ContactEvent.objects.filter(at__gte=lo, at__lt=hi)
-        .annotate(d=TruncDate("at", tzinfo=zone))
-        .values_list("d", flat=True)
-        .distinct()
-    )
-    worked |= set(contact_days)
+    for d in weekend:  # one indexed look-up per weekend day not already known
+        if d not in worked:
+            lo, hi = day_bounds(d, d)
+            if ContactEvent.objects.filter(at__gte=lo, at__lt=hi).exists():
+                worked.add(d)
     return {d for d in weekend if d in worked}
 
 
@@ -435,14 +455,13 @@ def collection_by_month(fy: int) -> list[CollectionMonth]:
     first, last, pay_last = collection_window(fy)
     months = fiscal_months(fy, through_may=True)
     handed = dict.fromkeys(months, 0)
-    rows = (
-        Installment.objects.filter(handed_over_on__gte=first, handed_over_on__lte=last)
-        .values(y=ExtractYear("handed_over_on"), m=ExtractMonth("handed_over_on"))
-        .annotate(s=Sum("unpaid_at_handover"))
-        .order_by()
-    )
-    for row in rows:
-        handed[(row["y"], row["m"])] += row["s"] or 0
+    for y, m in fiscal_months(fy):  # handovers end in March
+        handed[(y, m)] = (
+            Installment.objects.filter(
+                handed_over_on__gte=date(y, m, 1), handed_over_on__lte=month_end(y, m)
+            ).aggregate(s=Sum("unpaid_at_handover"))["s"]
+            or 0
+        )
     paid = dict.fromkeys(months, 0)
     for _inst, counted in counted_payments(fy):
         for paid_on, amount, _pk in counted:
@@ -523,50 +542,74 @@ def promise_results(start: date, end: date, as_of: date) -> PromiseResults:
     the 当初未納額; 現未納額 = 当初未納額 − 納付額; 収納率 = 納付額 / 当初未納額.
     """
     lo, hi = day_bounds(start, end)
+    in_period = {"contact__at__gte": lo, "contact__at__lt": hi}
     promises = list(
-        PaymentPromise.objects.filter(contact__at__gte=lo, contact__at__lt=hi)
+        PaymentPromise.objects.filter(**in_period)
         .exclude(status=PromiseStatus.CANCELLED)
-        .select_related("contact", "payer")
-        .prefetch_related("installments", "contact__installments")
         .order_by("contact__at", "id")
+        .values_list(
+            "id",
+            "payer_id",
+            "contact_id",
+            "contact__at",
+            "promised_on",
+            "amount",
+            "unpaid_at_promise",
+            "status",
+            "payer__name",
+        )
     )
+    named: dict[int, set[int]] = defaultdict(set)  # promise → the installments it names
+    for pid, iid in PaymentPromise.installments.through.objects.filter(
+        paymentpromise__contact__at__gte=lo, paymentpromise__contact__at__lt=hi
+    ).values_list("paymentpromise_id", "installment_id"):
+        named[pid].add(iid)
+    about: dict[int, set[int]] = defaultdict(set)  # contact → the installments it was about
+    for cid, iid in (
+        ContactEvent.installments.through.objects.filter(
+            contactevent__at__gte=lo,
+            contactevent__at__lt=hi,
+            contactevent__promises__isnull=False,
+        )
+        .values_list("contactevent_id", "installment_id")
+        .distinct()
+    ):
+        about[cid].add(iid)
     out = PromiseResults(as_of=as_of)
-    per_payer: dict[int, list[PaymentPromise]] = {}
+    per_payer: dict[int, list[tuple]] = {}
     contacts: set[int] = set()
     for p in promises:
-        contacts.add(p.contact_id)
-        out.promised_amount += p.amount
-        per_payer.setdefault(p.payer_id, []).append(p)
+        contacts.add(p[2])
+        out.promised_amount += p[5]
+        per_payer.setdefault(p[1], []).append(p)
     out.promises = len(contacts)
     out.promisers = len(per_payer)
     zone = tz()
-    plan: dict[int, tuple[PaymentPromise, date, set[int]]] = {}
+    plan: dict[int, tuple[int, date, set[int]]] = {}
     all_ids: set[int] = set()
     for payer_id, items in per_payer.items():
-        first_contact = items[0].contact
+        first_contact, first_at = items[0][2], items[0][3]
         inst_ids: set[int] = set()
         for p in items:
-            inst_ids |= {i.id for i in p.installments.all()} or {
-                i.id for i in p.contact.installments.all()
-            }
-        since = timezone.localtime(first_contact.at, zone).date()
-        plan[payer_id] = (items[0], since, inst_ids)
+            inst_ids |= named.get(p[0]) or about.get(p[2], set())
+        since = timezone.localtime(first_at, zone).date()
+        plan[payer_id] = (first_contact, since, inst_ids)
         all_ids |= inst_ids
     payments: dict[int, list[tuple[date, int]]] = defaultdict(list)
     unpaid_now: dict[int, int] = {}
-    if all_ids and promises:
-        earliest = min(since for _p, since, _ids in plan.values())
+    if all_ids:
+        earliest = min(since for _c, since, _ids in plan.values())
         for chunk in _chunks(sorted(all_ids), 5000):
             for inst, paid_on, amount in Payment.objects.filter(
                 installment_id__in=chunk, paid_on__gte=earliest, paid_on__lte=as_of
             ).values_list("installment_id", "paid_on", "amount"):
                 payments[inst].append((paid_on, amount))
             unpaid_now.update(Installment.objects.filter(id__in=chunk).values_list("id", "unpaid"))
+    labels = dict(PromiseStatus.choices)
     for payer_id, items in per_payer.items():
-        first, since, inst_ids = plan[payer_id]
-        rows = [p for p in items if p.contact_id == first.contact_id]
+        first_contact, since, inst_ids = plan[payer_id]
         paid = sum(a for i in inst_ids for on, a in payments.get(i, ()) if on >= since)
-        initial = max(p.unpaid_at_promise for p in rows)
+        initial = max(p[6] for p in items if p[2] == first_contact)
         if not initial and inst_ids:
             initial = sum(unpaid_now.get(i, 0) for i in inst_ids) + paid
         paid = min(paid, initial)
@@ -574,10 +617,12 @@ def promise_results(start: date, end: date, as_of: date) -> PromiseResults:
         out.paid += paid
         out.rows.append(
             {
-                "payer": first.payer,
-                "contact": first.contact,
+                "payer_id": payer_id,
+                "name": items[0][8],
                 "since": since,
-                "promises": items,
+                "promised_on": [p[4] for p in items],
+                "amount": sum(p[5] for p in items),
+                "status": "・".join(dict.fromkeys(labels.get(p[7], p[7]) for p in items)),
                 "initial": initial,
                 "paid": paid,
                 "installment_ids": inst_ids,
@@ -601,18 +646,11 @@ def business_days(start: date, end: date) -> list[date]:
 
 
 def outbound_by_month(fy: int) -> dict[tuple[int, int], int]:
-    first, last = date(fy, 4, 1), date(fy + 1, 3, 31)
-    lo, hi = day_bounds(first, last)
-    rows = (
-        ContactEvent.objects.filter(kind=ContactKind.OUTBOUND, at__gte=lo, at__lt=hi)
-        .values(m=TruncMonth("at", tzinfo=tz()))
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    out = dict.fromkeys(fiscal_months(fy), 0)
-    for row in rows:
-        m = row["m"]
-        if isinstance(m, datetime):
-            m = timezone.localtime(m, tz()) if timezone.is_aware(m) else m
-        out[(m.year, m.month)] += row["n"]
+    """Outbound calls per month of the fiscal year (one indexed count per month)."""
+    out: dict[tuple[int, int], int] = {}
+    for y, m in fiscal_months(fy):
+        lo, hi = day_bounds(date(y, m, 1), month_end(y, m))
+        out[(y, m)] = ContactEvent.objects.filter(
+            kind=ContactKind.OUTBOUND, at__gte=lo, at__lt=hi
+        ).count()
     return out

@@ -35,8 +35,14 @@ from django.utils import timezone
 from nofu.calls.models import (
     ContactEvent,
     ContactKind,
+    ContactResult,
+    Counterpart,
+    Department,
+    Handover,
+    PaymentPromise,
     PromiseStatus,
     ReissueStatus,
+    SlipReissue,
 )
 from nofu.lib.phones import format_phone
 from nofu.lib.subjects import SOURCE_SYSTEMS
@@ -133,70 +139,110 @@ def _payer_resident_nos(payer_ids: set[int]) -> dict[int, list[str]]:
 
 
 def result_rows(day: date) -> list[list[Any]]:
-    """The 架電結果データ of `day`: typed values (dates, ints); `csv_text` renders them."""
+    """The 架電結果データ of `day`: typed values (dates, ints); `csv_text` renders them.
+
+    Read with a handful of flat queries over the day (no per-contact queries), so a
+    day of thousands of contacts exports in well under a second.
+    """
     lo, hi = day_bounds(day, day)
+    on_day = {"contact__at__gte": lo, "contact__at__lt": hi}
     contacts = list(
         ContactEvent.objects.filter(at__gte=lo, at__lt=hi)
-        .select_related("operator")
-        .prefetch_related("installments", "promises", "reissues", "handovers")
         .order_by("at", "id")
+        .values_list(
+            "id",
+            "payer_id",
+            "at",
+            "kind",
+            "result",
+            "counterpart",
+            "phone_number",
+            "note",
+            "account_transfer_recommended",
+            "operator__staff_code",
+            "operator__username",
+        )
     )
-    fallback = _payer_resident_nos(
-        {c.payer_id for c in contacts if c.payer_id and not c.installments.all()}
-    )
+    through = ContactEvent.installments.through
+    insts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for cid, system, resident, key in through.objects.filter(
+        contactevent__at__gte=lo, contactevent__at__lt=hi
+    ).values_list(
+        "contactevent_id",
+        "installment__source_system",
+        "installment__resident_no",
+        "installment__receivable_key",
+    ):
+        insts[cid].append((system, resident, key))
+    promises: dict[int, list[tuple[date, int, int, int]]] = defaultdict(list)
+    for cid, on, amount, seq, pk in (
+        PaymentPromise.objects.filter(**on_day)
+        .exclude(status=PromiseStatus.CANCELLED)
+        .values_list("contact_id", "promised_on", "amount", "plan_seq", "id")
+    ):
+        promises[cid].append((on, seq, pk, amount))
+    reissues: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
+    for cid, postal, address, building, flyer in (
+        SlipReissue.objects.filter(**on_day)
+        .exclude(status=ReissueStatus.CANCELLED)
+        .order_by("id")
+        .values_list("contact_id", "postal_code", "address", "building", "flyer_enclosed")
+    ):
+        reissues[cid].append((postal, address, building, flyer))
+    departments = dict(Department.choices)
+    handovers: dict[int, list[str]] = defaultdict(list)
+    for cid, dept in (
+        Handover.objects.filter(**on_day).order_by("id").values_list("contact_id", "department")
+    ):
+        handovers[cid].append(departments.get(dept, dept))
+    fallback = _payer_resident_nos({c[1] for c in contacts if c[1] and not insts.get(c[0])})
+    kinds, results = dict(ContactKind.choices), dict(ContactResult.choices)
+    counterparts = dict(Counterpart.choices)
     zone = tz()
     rows: list[list[Any]] = []
-    for c in contacts:
-        insts = sorted(
-            c.installments.all(), key=lambda i: (*_sys_order(i.source_system), i.receivable_key)
-        )
-        if insts:
-            systems = _join([i.source_system for i in insts])
-            resident = _join([i.resident_no for i in insts])
-            keys = ";".join(i.receivable_key for i in insts)
+    for (cid, payer_id, at, kind, result, counterpart, phone, note, transfer_rec,
+         staff_code, username) in contacts:  # fmt: skip
+        mine = sorted(insts.get(cid, []), key=lambda i: (*_sys_order(i[0]), i[2]))
+        if mine:
+            systems = _join([i[0] for i in mine])
+            resident = _join([i[1] for i in mine])
+            keys = ";".join(i[2] for i in mine)
         else:
             systems, keys = "", ""
-            resident = ";".join(fallback.get(c.payer_id, [])) if c.payer_id else ""
-        promises = sorted(
-            (p for p in c.promises.all() if p.status != PromiseStatus.CANCELLED),
-            key=lambda p: (p.promised_on, p.plan_seq, p.id),
-        )
-        reissues = [r for r in c.reissues.all() if r.status != ReissueStatus.CANCELLED]
-        if len(promises) == 1:
-            promised_on: Any = promises[0].promised_on
-            promised_amount: Any = promises[0].amount
+            resident = ";".join(fallback.get(payer_id, [])) if payer_id else ""
+        plan = sorted(promises.get(cid, []))
+        if len(plan) == 1:
+            promised_on: Any = plan[0][0]
+            promised_amount: Any = plan[0][3]
         else:
-            promised_on = ";".join(_ymd(p.promised_on) for p in promises)
-            promised_amount = ";".join(str(p.amount) for p in promises)
+            promised_on = ";".join(_ymd(p[0]) for p in plan)
+            promised_amount = ";".join(str(p[3]) for p in plan)
+        sent = reissues.get(cid, [])
         address = _join(
             [
-                " ".join(
-                    x
-                    for x in (f"〒{r.postal_code}" if r.postal_code else "", r.address, r.building)
-                    if x
-                )
-                for r in reissues
+                " ".join(x for x in (f"〒{postal}" if postal else "", addr, building) if x)
+                for postal, addr, building, _flyer in sent
             ]
         )
-        transfer = c.account_transfer_recommended or any(r.flyer_enclosed for r in reissues)
+        transfer = transfer_rec or any(r[3] for r in sent)
         rows.append(
             [
                 systems,
                 resident,
                 keys,
-                timezone.localtime(c.at, zone).replace(tzinfo=None, second=0, microsecond=0),
-                c.get_kind_display(),
-                c.get_result_display(),
-                c.get_counterpart_display() if c.counterpart else "",
-                format_phone(c.phone_number) if c.phone_number else "",
-                c.note,
+                timezone.localtime(at, zone).replace(tzinfo=None, second=0, microsecond=0),
+                kinds.get(kind, kind),
+                results.get(result, result),
+                counterparts.get(counterpart, "") if counterpart else "",
+                format_phone(phone) if phone else "",
+                note,
                 promised_on,
                 promised_amount,
-                "有" if reissues or c.kind == ContactKind.MAIL else "無",
+                "有" if sent or kind == ContactKind.MAIL else "無",
                 address,
                 "有" if transfer else "無",
-                _join([h.get_department_display() for h in c.handovers.all()]),
-                c.operator.staff_code or c.operator.username,
+                _join(handovers.get(cid, [])),
+                staff_code or username,
             ]
         )
     return rows
