@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching.py                  # 1,000,000 rows, with Splink
     .venv/bin/python bench/matching.py --rows 100000 --no-splink
+    .venv/bin/python bench/matching.py --repeat 2       # alternate runs, fastest of each
 
 The demo generator writes the three systems' files with every trap of issue 3 and the
 answer key (truth.csv: the true person of each row). Quality is pairwise over *units*:
@@ -396,6 +397,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-splink", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per system; the fastest counts")
     ap.add_argument("--child", choices=["engine", "splink"])
     ap.add_argument("--folder", type=Path)
     ap.add_argument("--out", type=Path)
@@ -420,8 +422,24 @@ def main() -> None:
         pl.col("person_id").alias("person"),
     )
 
-    wall = _child("engine", folder, out)
-    st = json.loads((out / "engine_stats.json").read_text())
+    # Runs alternate (engine, Splink, engine, …) and each system keeps its fastest run:
+    # other work on a shared machine slows whichever happens to run beside it.
+    runs: dict[str, list[tuple[float, dict]]] = {"engine": [], "splink": []}
+    splink_error = None
+    if not args.no_splink:
+        for stale in out.glob("splink_clusters_*.parquet"):
+            stale.unlink()
+    for _ in range(args.repeat):
+        w = _child("engine", folder, out)
+        runs["engine"].append((w, json.loads((out / "engine_stats.json").read_text())))
+        if not args.no_splink and splink_error is None:
+            try:
+                w = _child("splink", folder, out)
+            except subprocess.CalledProcessError as exc:
+                splink_error = exc
+            else:
+                runs["splink"].append((w, json.loads((out / "splink_stats.json").read_text())))
+    wall, st = min(runs["engine"], key=lambda r: r[0])
     clusters = pl.read_parquet(out / "engine_clusters.parquet")
     review = pl.read_parquet(out / "engine_review.parquet")
     q = evaluate(frame, truth, clusters)
@@ -446,15 +464,13 @@ def main() -> None:
         "engine": {**q, "wall": wall, "review_pairs": review.height, "review_share": share, **st},
     }
 
+    if len(runs["engine"]) > 1:
+        say(f"  engine walls: {', '.join(f'{w:.1f}s' for w, _ in runs['engine'])}")
     if not args.no_splink:
-        for stale in out.glob("splink_clusters_*.parquet"):
-            stale.unlink()
-        try:
-            wall_s = _child("splink", folder, out)
-        except subprocess.CalledProcessError as exc:
-            say(f"\nSplink failed: {exc}")
+        if splink_error is not None:
+            say(f"\nSplink failed: {splink_error}")
         else:
-            ss = json.loads((out / "splink_stats.json").read_text())
+            wall_s, ss = min(runs["splink"], key=lambda r: r[0])
             say("\nSplink 5 (DuckDB)")
             best = None
             for f in sorted(out.glob("splink_clusters_*.parquet")):
@@ -471,13 +487,17 @@ def main() -> None:
                 f"train {ss['seconds_train']:.1f}s, predict {ss['seconds_predict']:.1f}s), "
                 f"peak {ss['peak_mb']:.0f} MB"
             )
+            if len(runs["splink"]) > 1:
+                say(f"  Splink walls: {', '.join(f'{w:.1f}s' for w, _ in runs['splink'])}")
             assert best is not None
             say(
                 f"\nengine vs Splink: F1 {q['f1']:.5f} vs {best[1]['f1']:.5f} (Splink's best threshold {best[0]}); "
                 f"wall time {wall:.1f}s vs {wall_s:.1f}s = {wall / wall_s:.2f}x"
             )
             summary["splink"] = {"best_threshold": best[0], **best[1], "wall": wall_s, **ss}
+    summary["load_average_end"] = os.getloadavg()
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    say(f"load average at the end: {os.getloadavg()[0]:.1f}")
     say(f"\nsummary: {out / 'summary.json'}")
 
 
