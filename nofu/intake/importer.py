@@ -120,15 +120,16 @@ def file_import(
     """Imports one file given as bytes or, for large files, as a path (then the raw bytes
     are dropped once decoded, which keeps a million-row file well under 2 GB)."""
     started = time.monotonic()
-    if data is None:
-        if path is None:
-            raise TypeError("file_import needs data or path")
-        data = path.read_bytes()
-    sha = sha256_of(data)
-    size = len(data)
-    try:
-        table = read_table(data)
+    if data is not None:
+        sha, size, source = sha256_of(data), len(data), data
         del data
+    elif path is not None:
+        sha, size, source = sha256_of(path), path.stat().st_size, path
+    else:
+        raise TypeError("file_import needs data or path")
+    try:
+        table = read_table(source)
+        del source
         kind = _file_kind(table)
         columns = F.PAYMENT_COLUMNS if kind == FileKind.PAYMENTS else F.CALL_TARGET_COLUMNS
         _missing_required(table, columns)

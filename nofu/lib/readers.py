@@ -14,6 +14,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -85,12 +86,22 @@ def _to_utf8(data: bytes, encoding: str) -> bytes:
     return out.getvalue()
 
 
-def read_table(data: bytes) -> Table:
-    if not data or not data[:4096].strip() and not data.strip():
+def read_table(source: bytes | Path) -> Table:
+    """Reads a file's bytes, or a path: then this reader alone holds the raw bytes and
+    lets them go once decoded, so a large file is never in memory three times."""
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            head = fh.read(4096)
+        if not head.strip() and not source.read_bytes().strip():
+            raise FileError("ファイルが空です。")
+        if head.startswith(XLSX_MAGIC):
+            return _read_xlsx(source.read_bytes())
+        return _read_csv(source.read_bytes())
+    if not source or not source[:4096].strip() and not source.strip():
         raise FileError("ファイルが空です。")
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
-    return _read_csv(data)
+    if source.startswith(XLSX_MAGIC):
+        return _read_xlsx(source)
+    return _read_csv(source)
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -108,6 +119,7 @@ def _check_header(header: list[str]) -> list[str]:
 def _read_csv(data: bytes) -> Table:
     encoding = detect_encoding(data)
     utf8 = _to_utf8(data, encoding)
+    del data  # the caller passed ownership (see read_table)
     first_line = utf8[: utf8.find(b"\n") if b"\n" in utf8 else len(utf8)].decode("utf-8")
     if "," not in first_line:
         raise FileError("表形式のデータではありません（カンマ区切りの見出し行がありません）。")

@@ -14,8 +14,16 @@ class ImportCommandTests(BaseTestCase):
         bad = self.tmp / "bad.csv"
         bad.write_bytes(csv_bytes(row(key="A1"), row(key="A2", code="99")))
         out = io.StringIO()
-        call_command("import", str(NHI_SAMPLE), str(bad), "--user", "mia",
-                     "--errors-dir", str(self.tmp / "errors"), stdout=out)
+        call_command(
+            "import",
+            str(NHI_SAMPLE),
+            str(bad),
+            "--user",
+            "mia",
+            "--errors-dir",
+            str(self.tmp / "errors"),
+            stdout=out,
+        )
         text = out.getvalue()
         self.assertIn("国保返納金.csv: 架電対象者データ 読込9件", text)
         self.assertIn("3行目 科目コード「99」", text)
