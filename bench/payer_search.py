@@ -16,7 +16,7 @@ import random
 import statistics
 import time
 
-from bench.common import generated_files, say, use_database
+from bench.common import OUT, generated_files, say, use_database
 
 
 def pct(values: list[float], p: float) -> float:
@@ -29,14 +29,18 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--database-url")
     ap.add_argument("--queries", type=int, default=300, help="per kind")
-    ap.add_argument("--reuse", action="store_true", help="keep an already loaded database")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use an already loaded database as it is (default: bench.import_bulk's)",
+    )
     args = ap.parse_args()
     files = generated_files(args.rows)
     import os
 
-    if args.reuse and args.database_url is None:
-        os.environ["DATABASE_URL"] = "sqlite:///" + str(
-            __import__("bench.common", fromlist=["OUT"]).OUT / "nofu_bench_search.sqlite3"
+    if args.reuse:  # e.g. the database bench.import_bulk has just loaded
+        os.environ["DATABASE_URL"] = args.database_url or "sqlite:///" + str(
+            OUT / "nofu_bench_import.sqlite3"
         )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nofu.settings")
         import django
@@ -54,7 +58,7 @@ def main() -> None:
     if Installment.objects.count() < args.rows * 0.9:
         t = time.perf_counter()
         for f in files.values():
-            file_import(data=f.read_bytes(), file_name=f.name, actor=None)
+            file_import(path=f, file_name=f.name, actor=None)
         say(f"loaded {Installment.objects.count():,} rows in {time.perf_counter() - t:.0f}s")
     say(
         f"{Installment.objects.count():,} installments, {Payer.objects.count():,} payers, "
