@@ -53,6 +53,7 @@ def bar_chart(
     *,
     title: str,
     fmt: Callable[[float], str],
+    label_fmt: Callable[[float], str] | None = None,
     target: float | None = None,
     target_label: str = "",
     lines: Sequence[Line] = (),
@@ -60,7 +61,8 @@ def bar_chart(
     width: int = 640,
     height: int = 250,
 ) -> SafeString:
-    left, right, top, bottom = 64, 12, 26, 40
+    label_fmt = label_fmt or fmt
+    left, right, top, bottom = 64, 12, 30, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [b.value or 0 for b in bars] + [v or 0 for ln in lines for v in ln.values]
     top_value = y_max or _nice_max(max([*values, target or 0, 1]) * 1.08)
@@ -98,9 +100,9 @@ def bar_chart(
             rect = (
                 f'<rect x="{cx - bw / 2:.1f}" y="{yy:.1f}" width="{bw:.1f}" '
                 f'height="{max(h, 0.5):.1f}" fill="{fill}"{extra}>'
-                f"<title>{escape(b.tip or fmt(b.value))}</title></rect>"
+                f"<title>{escape(b.tip or label_fmt(b.value))}</title></rect>"
                 f'<text x="{cx:.1f}" y="{yy - 4:.1f}" text-anchor="middle" font-size="10" '
-                f'fill="#1d2733">{escape(fmt(b.value))}</text>'
+                f'fill="#1d2733">{escape(label_fmt(b.value))}</text>'
             )
             out.append(f'<a href="{escape(b.href)}">{rect}</a>' if b.href else rect)
         out.append(
@@ -119,15 +121,18 @@ def bar_chart(
                 f'<polyline points="{" ".join(pts)}" fill="none" stroke="{ln.color}" '
                 f'stroke-width="2"{dash}/>'
             )
+    legend_x = left
     if target is not None:
         yy = y(target)
         out.append(
             f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" '
             f'stroke="{RED}" stroke-width="1.5" stroke-dasharray="6 3"/>'
-            f'<text x="{width - right}" y="{yy - 5:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{RED}">{escape(target_label)}</text>'
+            f'<line x1="{legend_x}" x2="{legend_x + 22}" y1="12" y2="12" stroke="{RED}" '
+            f'stroke-width="1.5" stroke-dasharray="6 3"/>'
+            f'<text x="{legend_x + 26}" y="16" font-size="11" fill="{RED}">'
+            f"{escape(target_label)}</text>"
         )
-    legend_x = left
+        legend_x += 40 + 12 * len(target_label)
     for ln in lines:
         out.append(
             f'<line x1="{legend_x}" x2="{legend_x + 22}" y1="12" y2="12" stroke="{ln.color}" '
@@ -149,4 +154,10 @@ def yen_or_count(v: float) -> str:
 
 
 def percent(v: float) -> str:
-    return f"{v * 100:.0f}%" if v >= 0.1 or v == 0 else f"{v * 100:.1f}%"
+    """Axis ticks: whole percents."""
+    return f"{v * 100:.0f}%"
+
+
+def percent1(v: float) -> str:
+    """Bar labels: one decimal, so 89.6 % never reads as the 90 % target."""
+    return f"{v * 100:.1f}%"

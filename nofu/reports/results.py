@@ -4,7 +4,7 @@ One row per contact event of the day (架電・受電・返電・発送), in the
 The CSV is CP932 with CRLF, quoted only where a field needs it (a comma, a quote or a line
 break; line breaks inside 交渉記事 are written as CRLF inside the quotes, RFC 4180). A
 character CP932 cannot hold becomes 〓 in the CSV and is counted; the .xlsx keeps the
-text as recorded. Decisions where the spec is silent (docs: docs/reports.md):
+text as recorded. Decisions where the spec is silent (also in README.md):
 
 - 抽出元 / 宛名番号 / 債権番号 come from the installments the contact was about (several
   joined by `;`, ordered by source system then key); a contact about no installment in
