@@ -5,8 +5,9 @@
 PostgreSQL with 300,000 payers, 1,000,000 installments, 360,000 phones and 300,000 past
 contacts, generated with bulk SQL into a database of its own (nofu_bench_operator), and a
 published shared call list of the 100,000 largest debts for the real call-list queue.
-A real server process (`nofu runserver --noreload`, Django's threaded WSGI server) on
-127.0.0.1 serves 50 simulated operators (threads with their own session and keep-alive
+Real server processes (`nofu runserver --noreload`, Django's threaded WSGI server; one by
+default, `--servers N` round-robins the operators over N of them as a load balancer would)
+on 127.0.0.1 serve 50 simulated operators (threads with their own session and keep-alive
 connection), each doing a bounded number of calls:
 
   next     POST /calls/next            the call-list queue picks and leases the next payer
@@ -17,7 +18,8 @@ connection), each doing a bounded number of calls:
   save     POST /calls/conversation    a promise saved with its drafted 交渉記事
   inbound  GET  /calls/inbound?number= an incoming known number → payer page (every 5th)
 
-with a think time between steps (--think seconds, uniform ±50 %). When the queue offers
+with a think time between steps (--think seconds, uniform ±50 %; default 5 s, already
+far quicker than a real call, which takes minutes). When the queue offers
 nobody (outside operating hours, list exhausted), the preview opens a random payer
 instead and the run says how often. The caller-number lookup (`caller_lookup`: phone
 index + return-call check) is then timed in-process on 2,000 numbers.
@@ -50,6 +52,12 @@ OUTCOMES = [("no_answer", 0.55), ("busy", 0.04), ("invalid_number", 0.04), ("voi
 
 SURNAMES = "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 山崎 森 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本".split()
 GIVEN = "太郎 花子 健太 美咲 翔太 陽菜 大輔 結衣 誠 由美 拓也 愛 直樹 真由美 一郎 恵子 亮 さくら 浩二 明美 修 裕子 隆 智子 勇気 彩 学 香織 剛 舞 聡 優子 豊 奈々 勝 久美子 茂 幸子 実 和子".split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc), to tell cost from waiting."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -298,7 +306,8 @@ def main() -> None:
     ap.add_argument("--list", type=int, default=100_000, help="members of the published list")
     ap.add_argument("--operators", type=int, default=50)
     ap.add_argument("--iterations", type=int, default=20, help="calls per operator")
-    ap.add_argument("--think", type=float, default=1.0, help="seconds between steps (±50 %)")
+    ap.add_argument("--think", type=float, default=5.0, help="seconds between steps (±50 %%)")
+    ap.add_argument("--servers", type=int, default=1, help="server processes (round robin)")
     ap.add_argument("--port", type=int, default=8764)
     ap.add_argument("--reuse", action="store_true", help="keep an already generated database")
     args = ap.parse_args()
@@ -334,27 +343,36 @@ def main() -> None:
     connection.close()
 
     env = {**os.environ, "DATABASE_URL": url, "NOFU_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/nofu"), "runserver", f"127.0.0.1:{args.port}", "--noreload"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-    )  # fmt: skip
+    ports = [args.port + k for k in range(args.servers)]
+    servers = [
+        subprocess.Popen(
+            [str(ROOT / ".venv/bin/nofu"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )  # fmt: skip
+        for port in ports
+    ]
     try:
-        for _ in range(100):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            sys.exit("the server did not start")
+        for port in ports:
+            for _ in range(100):
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                    c.request("GET", "/healthz")
+                    if c.getresponse().status == 200:
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            else:
+                sys.exit("the server did not start")
         results: dict[str, list[float]] = defaultdict(list)
         lock = threading.Lock()
         ops = [
-            Operator(i, args.port, cookies[i], payer_ids, numbers, args.iterations, args.think, results, lock)
+            Operator(i, ports[i % len(ports)], cookies[i], payer_ids, numbers, args.iterations, args.think, results, lock)
             for i in range(args.operators)
         ]  # fmt: skip
+        cpu_before = sum(cpu_seconds(sv.pid) for sv in servers)
         load_before = os.getloadavg()
         t = time.perf_counter()
         for o in ops:
@@ -363,13 +381,18 @@ def main() -> None:
         for o in ops:
             o.join()
         wall = time.perf_counter() - t
+        cpu = sum(cpu_seconds(sv.pid) for sv in servers) - cpu_before
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
     load_after = os.getloadavg()
     total = sum(len(v) for v in results.values())
-    say(f"\n{args.operators} operators × {args.iterations} calls, think {args.think}s: "
+    say(f"\n{args.operators} operators × {args.iterations} calls, think {args.think}s, "
+        f"{args.servers} server process(es): "
         f"{total:,} requests in {wall:.0f}s ({total / wall:.1f}/s)")  # fmt: skip
+    say(f"server CPU {cpu:.1f}s = {cpu / total * 1000:.1f} ms per request "
+        f"(the rest of each response time is the database and waiting for a core)")  # fmt: skip
     say(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
         f"on {os.cpu_count()} cores")  # fmt: skip
     say(f"{'step':<10}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
@@ -388,13 +411,16 @@ def main() -> None:
     from nofu.calls.queries import caller_lookup
 
     lookups = []
+    c0 = time.process_time()
     for k in range(2000):
         number = rng.choice(numbers) if k % 4 else f"0{rng.randrange(10**9, 10**10)}"
         t = time.perf_counter()
         caller_lookup(number, days=14)
         lookups.append((time.perf_counter() - t) * 1000)
+    lookup_cpu = (time.process_time() - c0) / 2000 * 1000
     say(f"caller_lookup (2,000 numbers, 3/4 known): p50 {pct(lookups, 50):.2f} ms, "
-        f"p95 {pct(lookups, 95):.2f} ms, max {max(lookups):.2f} ms")  # fmt: skip
+        f"p95 {pct(lookups, 95):.2f} ms, max {max(lookups):.2f} ms; "
+        f"{lookup_cpu:.2f} ms CPU each, load {os.getloadavg()[0]:.1f}")  # fmt: skip
 
 
 if __name__ == "__main__":

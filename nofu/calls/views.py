@@ -96,7 +96,7 @@ def _choices() -> dict[str, Any]:
         "handover_reasons": HandoverReason.choices,
         "phone_kinds": PhoneKind.choices,
         "phone_origins": [c for c in PhoneOrigin.choices if c[0] != PhoneOrigin.CITY_DATA],
-        "settings": CallSettings.current(),
+        "settings": CallSettings.current,  # read only when the form shows it
     }
 
 
