@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nofu.calllists",
     "nofu.demo",
     "nofu.reports",
+    "nofu.matching",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("telephony/", include("nofu.telephony.urls")),
     path("api/telephony/", include("nofu.telephony.api_urls")),
     path("lists/", include("nofu.calllists.urls")),
+    path("matching/", include("nofu.matching.urls")),
 ]
 
 handler403 = "nofu.views.forbidden"

@@ -3,8 +3,10 @@
 The importer hands the assigner the accepted rows whose key (抽出元, 債権番号) it has
 never seen; the assigner returns a payer id for each, creating payers as needed.
 Re-sent rows keep the payer they already have, so a later import never undoes a
-supervisor's decision. The default groups by 宛名番号 only; rows without one
-(国保返納金, 給食費) each get a payer of their own until the matching engine links them.
+supervisor's decision. The default, `MatchingAssigner`, runs the matching engine
+(名寄せ, `nofu.matching.assignment`) incrementally against the payers already known;
+`ResidentNoAssigner` groups by 宛名番号 only (rows without one, 国保返納金 and 給食費, each
+get a payer of their own) and is kept for tests that want exactly that.
 """
 
 from __future__ import annotations
@@ -101,8 +103,18 @@ class ResidentNoAssigner:
         ]
 
 
+class MatchingAssigner:
+    """The matching engine: a new row joins the payer of the records it is surely linked
+    to, uncertain pairs go to the review queue, remembered decisions are respected."""
+
+    def assign(self, rows: pl.DataFrame, *, now: object) -> pl.Series:
+        from nofu.matching.assignment import assign_rows
+
+        return assign_rows(rows, now=now)
+
+
 def default_assigner() -> PayerAssigner:
-    return ResidentNoAssigner()
+    return MatchingAssigner()
 
 
 def today() -> date:
