@@ -328,10 +328,13 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> tuple[by
 def xlsx_bytes(sheet: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """The same columns as the CSV on one sheet, header in row 1, for the city's systems."""
     book = Book()
-    wrap = [columns.index(c) for c in ("交渉記事", "発送先住所", "債権番号") if c in columns]
-    sh = book.sheet(sheet, wrap=wrap, max_width=30, valign="top")
-    if "交渉記事" in columns:
-        sh.set_width(columns.index("交渉記事"), 44)
+    # long values wrap inside narrow columns, so the sheet also prints at a readable size
+    wrapped = ("債権番号", "交渉記事", "納付約束日", "納付約束額", "発送先住所", "取次先課", "結果")
+    wrap = [columns.index(c) for c in wrapped if c in columns]
+    sh = book.sheet(sheet, wrap=wrap, max_width=14, valign="top")
+    for name, width in (("交渉記事", 34), ("発送先住所", 20)):
+        if name in columns:
+            sh.set_width(columns.index(name), width)
     sh.title_text = sheet
     sh.header(columns)
     sh.rows(rows)
