@@ -29,7 +29,7 @@ from nofu.calls.models import (
 from nofu.lib.business_calendar import next_business_day, nth_business_day_of_month
 from nofu.lib.phones import format_phone
 from nofu.lib.wareki import to_wareki, to_wareki_fiscal_year
-from nofu.payers.models import Address, Installment, Phone, PhoneOrigin
+from nofu.payers.models import Address, Installment, PhoneOrigin
 from nofu.reports import figures as F
 from nofu.reports import seams
 from nofu.reports.board import calls_target
@@ -319,12 +319,7 @@ def daily_lists(day: date) -> list[PersonList]:
         .prefetch_related("installments")
         .order_by("at", "id")
     )
-    phones = list(
-        Phone.objects.filter(first_seen=day)
-        .exclude(origin=PhoneOrigin.CITY_DATA)
-        .select_related("payer")
-        .order_by("id")
-    )
+    phones = list(F.learned_phones().filter(first_seen=day).select_related("payer").order_by("id"))
     addresses = list(
         Address.objects.filter(first_seen=day)
         .exclude(origin=PhoneOrigin.CITY_DATA)

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from nofu.calls.models import (
     SlipReissue,
 )
 from nofu.lib.business_calendar import SessionPlan, Work, is_business_day, operating_windows
-from nofu.payers.models import Address, Installment, Payment, Phone, PhoneOrigin
+from nofu.payers.models import Address, Installment, Payment, Phone, PhoneOrigin, PhoneStatus
 from nofu.reports import seams
 from nofu.telephony.models import CallEvent, Direction, EventKind
 
@@ -226,9 +226,12 @@ def day_figures(start: date, end: date) -> dict[date, DayFigures]:
     for c in complaints_between(start, end):
         out[complaint_day(c)].complaints += 1
 
-    for model, attr in ((Phone, "phones_obtained"), (Address, "addresses_obtained")):
+    for qs, attr in (
+        (learned_phones(), "phones_obtained"),
+        (Address.objects, "addresses_obtained"),
+    ):
         learned = (
-            model.objects.filter(first_seen__gte=start, first_seen__lte=end)
+            qs.filter(first_seen__gte=start, first_seen__lte=end)
             .exclude(origin=PhoneOrigin.CITY_DATA)
             .values("first_seen")
             .annotate(n=Count("id"))
@@ -242,6 +245,15 @@ def day_figures(start: date, end: date) -> dict[date, DayFigures]:
         f.offered, f.answered, f.ivr = stats.offered, stats.answered, stats.ivr
         f.busy, f.abandoned, f.after_hours = stats.busy, stats.abandoned, stats.after_hours
     return out
+
+
+def learned_phones() -> QuerySet:
+    """Numbers the center learned: not the city's data, and not a wrong number it dialled.
+
+    Marking a dialled number as wrong records it (origin その他, status 不通・誤り) so it is
+    never offered again; that is not information obtained (サ, 電話番号情報).
+    """
+    return Phone.objects.exclude(origin=PhoneOrigin.CITY_DATA).exclude(status=PhoneStatus.INVALID)
 
 
 def complaints_between(start: date, end: date) -> list[Complaint]:

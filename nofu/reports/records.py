@@ -29,7 +29,7 @@ from nofu.calls.models import (
     SlipReissue,
 )
 from nofu.lib.phones import format_phone
-from nofu.payers.models import Address, Installment, Payment, Phone, PhoneOrigin
+from nofu.payers.models import Address, Installment, Payment, PhoneOrigin
 from nofu.reports import figures as F
 
 PER_PAGE = 100
@@ -309,8 +309,8 @@ def _info(params: Any) -> Records:
     entries: list[tuple[date, str, Any, str, str, str]] = []
     if item in ("", "phones"):
         for p in (
-            Phone.objects.filter(first_seen__gte=start, first_seen__lte=end)
-            .exclude(origin=PhoneOrigin.CITY_DATA)
+            F.learned_phones()
+            .filter(first_seen__gte=start, first_seen__lte=end)
             .select_related("payer")
             .order_by("first_seen", "id")
         ):

@@ -27,7 +27,7 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -46,8 +46,8 @@ from nofu.calls.models import (
 )
 from nofu.lib.phones import format_phone
 from nofu.lib.subjects import SOURCE_SYSTEMS
-from nofu.payers.models import Installment, Phone, PhoneOrigin
-from nofu.reports.figures import day_bounds, tz
+from nofu.payers.models import Installment
+from nofu.reports.figures import day_bounds, learned_phones, tz
 from nofu.reports.layout import Book
 
 RESULT_COLUMNS = [
@@ -195,6 +195,8 @@ def result_rows(day: date) -> list[list[Any]]:
         Handover.objects.filter(**on_day).order_by("id").values_list("contact_id", "department")
     ):
         handovers[cid].append(departments.get(dept, dept))
+    for cid, sent_to in _mailed_to(contacts).items():
+        reissues[cid] = sent_to
     fallback = _payer_resident_nos({c[1] for c in contacts if c[1] and not insts.get(c[0])})
     kinds, results = dict(ContactKind.choices), dict(ContactResult.choices)
     counterparts = dict(Counterpart.choices)
@@ -248,18 +250,50 @@ def result_rows(day: date) -> list[list[Any]]:
     return rows
 
 
+MAILING_WINDOW = timedelta(minutes=10)
+
+
+def _mailed_to(contacts: Sequence[tuple]) -> dict[int, list[tuple[str, str, str, bool]]]:
+    """Where each mailing (発送) contact went: the printed reissues of that payer's batch.
+
+    The workspace records one 発送 contact per envelope right after printing the batch;
+    the reissues printed in that batch for the payer carry the address.
+    """
+    mailings = [(c[0], c[1], c[2]) for c in contacts if c[3] == ContactKind.MAIL and c[1]]
+    if not mailings:
+        return {}
+    printed = (
+        SlipReissue.objects.filter(
+            payer_id__in={m[1] for m in mailings},
+            status=ReissueStatus.PRINTED,
+            batch__at__gte=min(m[2] for m in mailings) - MAILING_WINDOW,
+            batch__at__lte=max(m[2] for m in mailings),
+        )
+        .order_by("batch__at", "id")
+        .values_list(
+            "payer_id", "batch__at", "postal_code", "address", "building", "flyer_enclosed"
+        )
+    )
+    by_payer: dict[int, list[tuple]] = defaultdict(list)
+    for row in printed:
+        by_payer[row[0]].append(row)
+    out: dict[int, list[tuple[str, str, str, bool]]] = {}
+    for cid, payer_id, at in mailings:
+        batches = [r for r in by_payer.get(payer_id, []) if at - MAILING_WINDOW <= r[1] <= at]
+        if batches:
+            last = max(r[1] for r in batches)
+            out[cid] = [r[2:] for r in batches if r[1] == last]
+    return out
+
+
 def phone_rows(day: date) -> list[list[Any]]:
-    """電話番号情報: numbers learned (origin other than the city's data) first seen on `day`.
+    """電話番号情報: numbers learned (`figures.learned_phones`) first seen on `day`.
 
     One row per number and source system in which the payer has installments: 宛名番号
     and 債権番号 of that system joined by `;`, so the city can file the number under every
     record of the person. A payer without installments gets one row with those blank.
     """
-    phones = list(
-        Phone.objects.filter(first_seen=day)
-        .exclude(origin=PhoneOrigin.CITY_DATA)
-        .order_by("payer_id", "id")
-    )
+    phones = list(learned_phones().filter(first_seen=day).order_by("payer_id", "id"))
     by_payer: dict[int, dict[str, list[Installment]]] = defaultdict(lambda: defaultdict(list))
     for inst in Installment.objects.filter(payer_id__in={p.payer_id for p in phones}).only(
         "payer_id", "source_system", "resident_no", "receivable_key"

@@ -34,6 +34,7 @@ from nofu.payers.models import (
     Phone,
     PhoneKind,
     PhoneOrigin,
+    PhoneStatus,
 )
 from nofu.telephony.models import CallEvent, Direction, EventKind
 
@@ -375,6 +376,15 @@ def build(*, operator: Any, supervisor: Any) -> Scenario:
         kind=PhoneKind.FIXED,
         origin=PhoneOrigin.HEARD,
         first_seen=date(2025, 11, 28),
+        last_seen=DAY,
+    )
+    Phone.objects.create(  # a wrong number marked when dialled (c11): not information obtained
+        payer=p1,
+        number="0432229999",
+        kind=PhoneKind.FIXED,
+        origin=PhoneOrigin.OTHER,
+        status=PhoneStatus.INVALID,
+        first_seen=DAY,
         last_seen=DAY,
     )
     Address.objects.create(

@@ -158,6 +158,61 @@ class ResultsExportTests(BaseTestCase):
         self.assertFalse(DataExchange.objects.exists())
 
 
+class MailingRowTests(BaseTestCase):
+    def test_a_mailing_contact_carries_the_address_it_was_sent_to(self) -> None:
+        from django.utils import timezone
+
+        from nofu.calls.models import (
+            ContactEvent,
+            ContactKind,
+            ContactResult,
+            MailingBatch,
+            ReissueStatus,
+            SlipReissue,
+        )
+        from nofu.payers.models import Payer
+        from nofu.reports.results import result_rows
+
+        payer = Payer.objects.create(name="発送 花子")
+        b = scenario.batch()
+        inst = scenario.installment(payer, "M1", b=b, resident="2000000001")
+        ask = ContactEvent.objects.create(
+            payer=payer,
+            kind=ContactKind.OUTBOUND,
+            result=ContactResult.REACHED_PAYER,
+            at=timezone.now() - timezone.timedelta(days=1),
+            operator=self.olivia,
+            note="再発行を依頼",
+        )
+        batch = MailingBatch.objects.create(created_by=self.mia, items=1)
+        r = SlipReissue.objects.create(
+            payer=payer,
+            contact=ask,
+            postal_code="260-0001",
+            address="千葉市中央区都町1-1",
+            addressee="発送 花子",
+            flyer_enclosed=True,
+            status=ReissueStatus.PRINTED,
+            batch=batch,
+            created_by=self.olivia,
+        )
+        r.installments.set([inst])
+        mail = ContactEvent.objects.create(
+            payer=payer,
+            kind=ContactKind.MAIL,
+            result=ContactResult.SENT,
+            at=timezone.now(),
+            operator=self.mia,
+            account_transfer_recommended=True,
+            note="納付書を発送",
+        )
+        mail.installments.set([inst])
+        (row,) = result_rows(timezone.localdate())
+        self.assertEqual(row[4:6], ["発送", "発送済"])
+        self.assertEqual(row[11:14], ["有", "〒260-0001 千葉市中央区都町1-1", "有"])
+        self.assertEqual(row[:3], ["統一滞納管理", "2000000001", "M1"])
+
+
 class Cp932Tests(BaseTestCase):
     def test_characters_cp932_cannot_hold_become_geta_and_are_counted(self) -> None:
         self.assertEqual(to_cp932("𠮷野家😀"), ("〓野家〓".encode("cp932"), 2))
