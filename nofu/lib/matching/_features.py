@@ -491,6 +491,14 @@ PROFILE_FIELDS: tuple[str, ...] = (
 )
 
 
+def _resident_no(s: str) -> str:
+    return "".join(_nfkc(s).split())
+
+
+def _corporation_flag(s: str) -> str:
+    return _nfkc(s).strip()
+
+
 def _phone_kinds(a: str, b: str) -> tuple[str, str]:
     nums = sorted({n for n in (a, b) if n})
     return (
@@ -509,11 +517,7 @@ def row_features(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
-    df = records.with_columns(
-        pl.col("resident_no")
-        .map_elements(lambda s: "".join(_nfkc(s).split()), return_dtype=pl.String)
-        .alias("rno")
-    )
+    df = _map_unique(records, ["resident_no"], _resident_no, ["rno"])
     name_cols = [
         "nm",
         "nm_fam",
@@ -527,7 +531,8 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
         "_cpos_name",
     ]
     df = _map_unique(df, ["name"], _name_features, name_cols, pool)
-    flag = pl.col("corporation").map_elements(lambda s: _nfkc(s).strip(), return_dtype=pl.String)
+    df = _map_unique(df, ["corporation"], _corporation_flag, ["_flag"])
+    flag = pl.col("_flag")
     df = df.with_columns(
         pl.when(flag == "法人")
         .then(True)
