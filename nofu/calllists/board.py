@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from nofu.accounts.models import Role, User
@@ -233,6 +233,7 @@ def snapshot(now: datetime) -> dict[str, Any]:
         ready = dict(
             ListMember.objects.filter(version__in=versions, status=MemberStatus.PENDING)
             .filter(Q(next_at__isnull=True) | Q(next_at__lte=now))
+            .exclude(Exists(Lease.objects.filter(payer_id=OuterRef("payer_id"))))
             .values("version_id")
             .annotate(n=Count("id"))
             .values_list("version_id", "n")

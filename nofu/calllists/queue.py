@@ -10,29 +10,37 @@ payer is chosen lives behind them:
    paid, promised, on hold, called too often today or this week, too soon after no
    answer or at the same time of day — deferred or taken off the list with the reason;
 4. a payer is never offered to two operators at once: the offer is a `Lease` row whose
-   payer is unique in the database; candidates are locked with
+   payer is unique in the database (inserted with ON CONFLICT DO NOTHING, so a clash is
+   an answer, not an error); candidates are claimed one at a time with
    `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, and SQLite's write lock (every
    transaction begins IMMEDIATE) serializes the whole choice.
 
-`release` (or the lease expiring) reads what was recorded while the payer was offered
-(contacts, promises) and moves the list member on: done, retry later, or off the list.
+`release` (or the next `next_payer` of the same operator, or the lease expiring) reads
+what was recorded while the payer was offered (contacts, promises) and moves the list
+member on: done, retry later, or off the list.
+
+Lock order, so that offers never deadlock: row locks are only ever taken with SKIP
+LOCKED, except by plain UPDATEs of list members while settling, which run before the
+settled lease is deleted; an insert that meets that (committed, still present) lease
+does nothing at once instead of waiting.
 """
 
 from __future__ import annotations
 
+import threading
+import time as _time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from nofu.calllists import clock, planning
+from nofu.calllists import clock, planning, sql
 from nofu.calllists.models import (
     Audience,
     Callback,
-    CallHold,
     Lease,
     ListMember,
     ListVersion,
@@ -40,14 +48,15 @@ from nofu.calllists.models import (
     VersionStatus,
 )
 from nofu.calllists.rules import POLICY, Contact, Facts, decide, md, outcome
-from nofu.calls.models import ContactEvent, PaymentPromise, PromiseStatus
-from nofu.payers.models import Payer, Payment, Phone, PhoneStatus
+from nofu.calls.models import ContactResult
+from nofu.payers.models import Payer, Phone, PhoneStatus
 from nofu.telephony.models import AgentState, AgentStatus
 
 LEASE_MINUTES = int(POLICY.lease.total_seconds() // 60)
-BATCH = 5  # due callbacks looked at per offer
+CALLBACKS_AT_ONCE = 5  # due callbacks looked at per offer
 MAX_CANDIDATES = 200  # per list per offer; beyond that the list is all deferred for now
 CONTACT_WINDOW = timedelta(days=14)
+SWEEP_SECONDS = 60.0  # how often a process looks for expired leases of others
 
 
 @dataclass
@@ -62,14 +71,13 @@ def next_payer(*, operator: Any) -> Offer | None:
     """The next payer for this operator, leased to them alone; None when there is none now."""
     now = clock.now()
     days = planning.days_around(timezone.localdate(now))
-    _settle_expired(now, days)
-    held = Lease.objects.select_for_update().filter(operator=operator).first()
+    _sweep_expired(now, days)
+    held = sql.one(sql.held_lease(), [operator.pk])
     if held is not None:
-        _settle(held, now, days)
-    if not days.is_operating(now):
-        _show(operator, None, now)
-        return None
-    offer = _from_callbacks(operator, now, days) or _from_lists(operator, now, days)
+        _settle(_Held(*held), now, days)
+    offer = None
+    if days.is_operating(now):
+        offer = _from_callbacks(operator, now) or _from_lists(operator, now, days)
     _show(operator, offer.payer if offer else None, now)
     return offer
 
@@ -78,9 +86,9 @@ def next_payer(*, operator: Any) -> Offer | None:
 def release(*, operator: Any) -> None:
     """The operator is done with the offered payer; what they recorded decides what follows."""
     now = clock.now()
-    lease = Lease.objects.select_for_update().filter(operator=operator).first()
-    if lease is not None:
-        _settle(lease, now, planning.days_around(timezone.localdate(now)))
+    held = sql.one(sql.held_lease(), [operator.pk])
+    if held is not None:
+        _settle(_Held(*held), now, planning.days_around(timezone.localdate(now)))
     AgentStatus.objects.filter(user=operator).update(payer=None)
 
 
@@ -96,39 +104,32 @@ def current(*, operator: Any) -> Lease | None:
 # --- choosing -------------------------------------------------------------------------------
 
 
-def _from_callbacks(operator: Any, now: datetime, days: planning.Days) -> Offer | None:
-    mine_or_open = (
-        Q(operator=operator)
-        | Q(operator__isnull=True)
-        | Q(due_at__lte=now - POLICY.callback_open_after)
+def _from_callbacks(operator: Any, now: datetime) -> Offer | None:
+    due = sql.rows(
+        sql.callbacks_due(),
+        [sql.p_dt(now), operator.pk, sql.p_dt(now - POLICY.callback_open_after), sql.p_dt(now)],
     )
-    due = (
-        Callback.objects.filter(done_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now)
-        .filter(mine_or_open)
-        .exclude(Exists(Lease.objects.filter(payer_id=OuterRef("payer_id"))))
-        .order_by("due_at", "id")
-        .select_for_update(skip_locked=True)[:BATCH]
-    )
-    for cb in due:
-        facts = _facts([cb.payer_id], now)[cb.payer_id]
+    for cb_id, payer_id, due_at, note in due:
+        facts = _facts(payer_id, now)
         if facts.hold_end and facts.hold_end >= timezone.localdate(now):
             continue  # a hold wins; the callback waits (the manager sees it on the hold)
-        when = timezone.localtime(cb.due_at)
-        reason = f"折り返し予約（{when:%H:%M}）" + (f"：{cb.note}" if cb.note else "")
-        if _lease(operator, cb.payer_id, now, reason=reason, callback=cb):
-            return Offer(
-                payer=Payer.objects.get(pk=cb.payer_id), reason=reason, list_name="折り返し"
-            )
+        when = timezone.localtime(sql.dt(due_at))
+        reason = f"折り返し予約（{when:%H:%M}）" + (f"：{note}" if note else "")
+        if _lease(operator, payer_id, now, reason=reason, callback_id=cb_id):
+            return Offer(payer=Payer.objects.get(pk=payer_id), reason=reason, list_name="折り返し")
     return None
 
 
 def versions_for(operator: Any) -> list[ListVersion]:
     """Published versions this operator works, first priority first."""
+    named = ListVersion.operators.through.objects.filter(user_id=operator.pk)
     return list(
         ListVersion.objects.filter(status=VersionStatus.PUBLISHED)
-        .filter(Q(audience=Audience.SHARED) | Q(audience=Audience.NAMED, operators=operator))
+        .filter(
+            Q(audience=Audience.SHARED)
+            | Q(audience=Audience.NAMED, pk__in=named.values("listversion_id"))
+        )
         .select_related("call_list")
-        .distinct()
         .order_by("priority", "published_at", "id")
     )
 
@@ -137,44 +138,31 @@ def _from_lists(operator: Any, now: datetime, days: planning.Days) -> Offer | No
     """Claims one candidate at a time (LIMIT 1 … SKIP LOCKED): an offer in progress hides
     only the row it is deciding on, so fifty operators pulling at once each get their own
     next row instead of waiting for, or skipping past, rows the others merely looked at."""
-    leased = Lease.objects.filter(payer_id=OuterRef("payer_id"))
-    for version in versions_for(operator):
-        seen: list[int] = []
+    at = sql.p_dt(now)
+    for version_id, number, created_at, list_name in sql.rows(sql.VERSIONS, [operator.pk]):
+        listed_since = sql.dt(created_at)
+        after = 0  # ranks start at 1
         for _ in range(MAX_CANDIDATES):
-            m = (
-                ListMember.objects.filter(version=version, status=MemberStatus.PENDING)
-                .filter(Q(next_at__isnull=True) | Q(next_at__lte=now))
-                .exclude(pk__in=seen)
-                .exclude(Exists(leased))
-                .order_by("rank")
-                .select_for_update(skip_locked=True)
-                .only("id", "payer_id", "rank", "owed", "attempts", "note")
-                .first()
-            )
-            if m is None:
+            row = sql.one(sql.candidate(), [version_id, after, at, at])
+            if row is None:
                 break
-            seen.append(m.pk)
-            d = decide(
-                _facts([m.payer_id], now)[m.payer_id], now, days, listed_since=version.created_at
-            )
+            member_id, payer_id, rank, owed, note = row
+            after = rank
+            d = decide(_facts(payer_id, now), now, days, listed_since=listed_since)
             if d.ok:
-                reason = f"{version.call_list.name} {m.rank:,}番目・対象未納額 {m.owed:,}円"
-                if m.note:
-                    reason += f"（前回：{m.note}）"
-                if _lease(operator, m.payer_id, now, reason=reason, member=m):
+                reason = f"{list_name} {rank:,}番目・対象未納額 {owed:,}円"
+                if note:
+                    reason += f"（前回：{note}）"
+                if _lease(operator, payer_id, now, reason=reason, member_id=member_id):
                     return Offer(
-                        payer=Payer.objects.get(pk=m.payer_id),
+                        payer=Payer.objects.get(pk=payer_id),
                         reason=reason,
-                        list_name=version.label,
+                        list_name=f"{list_name}（第{number}版）",
                     )
                 continue  # the payer is on offer from another list right now
-            m.note = d.reason[:200]
-            if d.final:
-                m.status, m.next_at = d.final, None
-            else:
-                m.next_at = d.retry_at or now + timedelta(days=1)
-            m.updated_at = now
-            m.save(update_fields=["status", "next_at", "note", "updated_at"])
+            status = d.final or MemberStatus.PENDING
+            retry = None if d.final else (d.retry_at or now + timedelta(days=1))
+            sql.run(sql.MEMBER_DEFER, [status, sql.p_dt(retry), d.reason[:200], at, member_id])
     return None
 
 
@@ -184,29 +172,47 @@ def _lease(
     now: datetime,
     *,
     reason: str,
-    member: ListMember | None = None,
-    callback: Callback | None = None,
+    member_id: int | None = None,
+    callback_id: int | None = None,
 ) -> bool:
-    """Takes the payer for this operator; False when someone else holds them."""
-    try:
-        with transaction.atomic():
-            Lease.objects.create(
-                payer_id=payer_id,
-                operator=operator,
-                member=member,
-                callback=callback,
-                reason=reason[:200],
-                created_at=now,
-                expires_at=now + POLICY.lease,
-            )
+    """Takes the payer for this operator; False when someone else holds them.
+
+    One statement on both databases (INSERT … ON CONFLICT DO NOTHING RETURNING): the
+    unique payer decides, and a clash costs no savepoint. A clash with a lease that has
+    expired (and was not yet swept) settles that lease; the payer then waits as its outcome
+    says, like any other.
+    """
+    params = [
+        payer_id,
+        operator.pk,
+        member_id,
+        callback_id,
+        reason[:200],
+        sql.p_dt(now),
+        sql.p_dt(now + POLICY.lease),
+    ]
+    if sql.one(sql.LEASE_INSERT, params) is not None:
         return True
-    except IntegrityError:
+    _take_over_expired(payer_id, now)
+    return False
+
+
+def _take_over_expired(payer_id: int, now: datetime) -> bool:
+    """Ends another operator's expired lease on this payer, if nobody holds it any more."""
+    lease = (
+        Lease.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(payer_id=payer_id, expires_at__lte=now)
+        .first()
+    )
+    if lease is None or _still_busy(lease, now):
         return False
+    _settle_lease(lease, now)
+    return True
 
 
 def _show(operator: Any, payer: Payer | None, now: datetime) -> None:
     """The board shows who each operator is calling (AgentStatus.payer)."""
-    if not AgentStatus.objects.filter(user=operator).update(payer=payer):
+    if not sql.run(sql.AGENT_SHOW, [payer.pk if payer else None, operator.pk]):
         AgentStatus.objects.get_or_create(
             user=operator, defaults={"state": AgentState.READY, "since": now, "payer": payer}
         )
@@ -215,154 +221,153 @@ def _show(operator: Any, payer: Payer | None, now: datetime) -> None:
 # --- facts about payers ---------------------------------------------------------------------
 
 
-def _facts(payer_ids: list[int], now: datetime) -> dict[int, Facts]:
-    today = timezone.localdate(now)
-    pk = OuterRef("pk")
-    open_callbacks = Callback.objects.filter(
-        payer_id=pk, done_at__isnull=True, cancelled_at__isnull=True
+def _facts(payer_id: int, now: datetime) -> Facts:
+    """What the rules need about a payer: one statement on the payer, one on contacts."""
+    today = sql.p_d(timezone.localdate(now))
+    r = sql.one(sql.FACTS, [today, today, today, today, payer_id])
+    if r is None:
+        return Facts(payer_id=payer_id, total_unpaid=0)
+    f = Facts(
+        payer_id=payer_id,
+        total_unpaid=r[0],
+        valid_phone=bool(r[1]),
+        promise_on=sql.d(r[2]),
+        hold_end=sql.d(r[3]),
+        hold_reason=r[4] or "",
+        paid_on=sql.d(r[5]),
+        callback_at=sql.dt(r[6]),
     )
-    holds = CallHold.objects.filter(
-        payer_id=pk, lifted_at__isnull=True, start__lte=today, end__gte=today
-    ).order_by("-end")
-    rows = (
-        Payer.objects.filter(pk__in=payer_ids)
-        .annotate(
-            valid_phone=Exists(
-                Phone.objects.filter(payer_id=pk).exclude(status=PhoneStatus.INVALID)
-            ),
-            promise_on=Subquery(
-                PaymentPromise.objects.filter(payer_id=pk, status=PromiseStatus.OPEN)
-                .order_by("-promised_on")
-                .values("promised_on")[:1]
-            ),
-            hold_end=Subquery(holds.values("end")[:1]),
-            hold_reason=Subquery(holds.values("reason")[:1]),
-            paid_on=Subquery(
-                Payment.objects.filter(installment__payer_id=pk, amount__gt=0)
-                .order_by("-paid_on")
-                .values("paid_on")[:1]
-            ),
-            callback_at=Subquery(open_callbacks.order_by("due_at").values("due_at")[:1]),
-        )
-        .values_list(
-            "pk",
-            "total_unpaid",
-            "valid_phone",
-            "promise_on",
-            "hold_end",
-            "hold_reason",
-            "paid_on",
-            "callback_at",
-        )
-    )
-    out = {
-        r[0]: Facts(
-            payer_id=r[0],
-            total_unpaid=r[1],
-            valid_phone=bool(r[2]),
-            promise_on=r[3],
-            hold_end=r[4],
-            hold_reason=r[5] or "",
-            paid_on=r[6],
-            callback_at=r[7],
-        )
-        for r in rows
-    }
-    contacts = ContactEvent.objects.filter(
-        payer_id__in=payer_ids, at__gte=now - CONTACT_WINDOW
-    ).values_list("payer_id", "at", "kind", "result")
-    for pid, at, kind, result in contacts.order_by("-at", "-id"):
-        out[pid].contacts.append(Contact(at, kind, result))
-    return out
+    for at, kind, result in sql.rows(sql.FACT_CONTACTS, [payer_id, sql.p_dt(now - CONTACT_WINDOW)]):
+        f.contacts.append(Contact(sql.dt(at), kind, result))  # type: ignore[arg-type]
+    return f
 
 
 # --- settling an offer ----------------------------------------------------------------------
 
 
-def _settle(lease: Lease, now: datetime, days: planning.Days) -> None:
-    """Applies what happened during the offer to the list member / callback; ends the lease."""
-    contacts = [
-        Contact(at, kind, result)
-        for at, kind, result in ContactEvent.objects.filter(
-            payer_id=lease.payer_id, at__gte=lease.created_at - timedelta(minutes=1)
-        ).values_list("at", "kind", "result")
-    ]
-    promised = PaymentPromise.objects.filter(
-        payer_id=lease.payer_id, created_at__gte=lease.created_at
-    ).exists()
-    if lease.member_id:
-        m = ListMember.objects.select_for_update().get(pk=lease.member_id)
-        if m.status == MemberStatus.PENDING:
-            valid = (
-                Phone.objects.filter(payer_id=lease.payer_id)
-                .exclude(status=PhoneStatus.INVALID)
-                .exists()
+@dataclass
+class _Held:
+    id: int
+    payer_id: int
+    member_id: int | None
+    callback_id: int | None
+    created_at: Any
+    operator_id: int
+    member_status: str | None
+    member_attempts: int | None
+
+
+def _settle_lease(lease: Lease, now: datetime) -> None:
+    """Settles a lease read through the ORM (sweeps and take-overs, off the hot path)."""
+    member = ListMember.objects.filter(pk=lease.member_id).values("status", "attempts").first()
+    _settle(
+        _Held(
+            lease.pk,
+            lease.payer_id,
+            lease.member_id,
+            lease.callback_id,
+            lease.created_at,
+            lease.operator_id,
+            member["status"] if member else None,
+            member["attempts"] if member else None,
+        ),
+        now,
+        planning.days_around(timezone.localdate(now)),
+    )
+    AgentStatus.objects.filter(user_id=lease.operator_id, payer_id=lease.payer_id).update(
+        payer=None
+    )
+
+
+def _settle(lease: _Held, now: datetime, days: planning.Days) -> None:
+    """Applies what happened during the offer to the list member / callback; ends the lease.
+
+    The member is updated before the lease is deleted (see the lock order above).
+    """
+    since = sql.dt(lease.created_at) - timedelta(minutes=1)  # type: ignore[operator]
+    found = sql.rows(sql.SETTLE_CONTACTS, [lease.payer_id, sql.p_dt(since)])
+    contacts = [Contact(sql.dt(at), kind, result) for at, kind, result, _ in found]  # type: ignore[arg-type]
+    promised = any(bool(p) for *_, p in found)
+    if lease.member_id and lease.member_status == MemberStatus.PENDING:
+        o = outcome(
+            contacts=contacts,
+            promised=promised,
+            attempts=lease.member_attempts or 0,
+            valid_phone=_has_valid_phone(lease.payer_id, contacts),
+            now=now,
+            days=days,
+        )
+        sql.run(
+            sql.MEMBER_SETTLE,
+            [
+                o.status,
+                o.note[:200],
+                sql.p_dt(o.next_at),
+                o.attempts,
+                sql.p_dt(o.last_attempt_at),
+                sql.p_dt(now),
+                lease.member_id,
+            ],
+        )
+        if o.status == MemberStatus.PENDING and o.next_at:
+            sql.run(
+                sql.HOLD_ELSEWHERE,
+                [
+                    sql.p_dt(o.next_at),
+                    o.note[:200],
+                    sql.p_dt(now),
+                    lease.payer_id,
+                    lease.member_id,
+                    sql.p_dt(o.next_at),
+                ],
             )
-            o = outcome(
-                contacts=contacts,
-                promised=promised,
-                attempts=m.attempts,
-                valid_phone=valid,
-                now=now,
-                days=days,
-            )
-            m.status, m.note, m.next_at, m.attempts = o.status, o.note[:200], o.next_at, o.attempts
-            m.last_attempt_at = o.last_attempt_at or m.last_attempt_at
-            m.updated_at = now
-            m.save(
-                update_fields=[
-                    "status",
-                    "note",
-                    "next_at",
-                    "attempts",
-                    "last_attempt_at",
-                    "updated_at",
-                ]
-            )
-            if o.status == MemberStatus.PENDING and o.next_at:
-                _hold_elsewhere(lease.payer_id, m.pk, o.next_at, o.note, now)
     if lease.callback_id and (contacts or promised):
         Callback.objects.filter(pk=lease.callback_id, done_at__isnull=True).update(done_at=now)
-    lease.delete()
+    sql.run(sql.LEASE_DELETE, [lease.id])
 
 
-def _hold_elsewhere(
-    payer_id: int, member_id: int, until: datetime, note: str, now: datetime
-) -> None:
-    """The same wait in the payer's other lists: a payer skipped or unanswered in one list is
-    not offered from another one a minute later. Rows another offer is locking are left alone
-    (never waited for); the rules still apply to them when they come up."""
-    others = list(
-        ListMember.objects.filter(payer_id=payer_id, status=MemberStatus.PENDING)
-        .exclude(pk=member_id)
-        .filter(Q(next_at__isnull=True) | Q(next_at__lt=until))
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
-    )
-    if others:
-        ListMember.objects.filter(pk__in=others).update(
-            next_at=until, note=note[:200], updated_at=now
-        )
+def _has_valid_phone(payer_id: int, contacts: list[Contact]) -> bool:
+    """Asked only when a number turned out dead: is there another one?"""
+    if not any(c.result == ContactResult.INVALID_NUMBER for c in contacts):
+        return True
+    return Phone.objects.filter(payer_id=payer_id).exclude(status=PhoneStatus.INVALID).exists()
 
 
-def _settle_expired(now: datetime, days: planning.Days) -> None:
-    """Leases past their time end, unless the holder is still on a call with that payer."""
+def _still_busy(lease: Lease, now: datetime) -> bool:
+    """An expired lease whose holder is on the call (or wrapping it up) is extended."""
+    busy = AgentStatus.objects.filter(
+        user_id=lease.operator_id,
+        payer_id=lease.payer_id,
+        state__in=(AgentState.ON_CALL, AgentState.WRAP_UP),
+    ).exists()
+    if busy:
+        Lease.objects.filter(pk=lease.pk).update(expires_at=now + POLICY.lease)
+    return busy
+
+
+_swept = {"at": 0.0}
+_sweep_lock = threading.Lock()
+
+
+def _sweep_expired(now: datetime, days: planning.Days) -> None:
+    """Now and then (per process), settles leases of operators who went away."""
+    with _sweep_lock:
+        if _time.monotonic() - _swept["at"] < SWEEP_SECONDS:
+            return
+        _swept["at"] = _time.monotonic()
     expired = list(
-        Lease.objects.filter(expires_at__lte=now).select_for_update(skip_locked=True)[:20]
+        Lease.objects.filter(expires_at__lte=now).select_for_update(skip_locked=True, of=("self",))[
+            :20
+        ]
     )
     for lease in expired:
-        busy = AgentStatus.objects.filter(
-            user_id=lease.operator_id,
-            payer_id=lease.payer_id,
-            state__in=(AgentState.ON_CALL, AgentState.WRAP_UP),
-        ).exists()
-        if busy:
-            Lease.objects.filter(pk=lease.pk).update(expires_at=now + POLICY.lease)
-        else:
-            _settle(lease, now, days)
-            AgentStatus.objects.filter(user_id=lease.operator_id, payer_id=lease.payer_id).update(
-                payer=None
-            )
+        if not _still_busy(lease, now):
+            _settle_lease(lease, now)
+
+
+def sweep_now() -> None:
+    """Makes the next offer look for expired leases (tests, management commands)."""
+    _swept["at"] = 0.0
 
 
 # --- for screens ----------------------------------------------------------------------------

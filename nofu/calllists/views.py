@@ -35,6 +35,7 @@ from nofu.calllists.forms import (
 from nofu.calllists.models import (
     CallList,
     ClosedDay,
+    Lease,
     ListMember,
     ListVersion,
     MemberStatus,
@@ -452,6 +453,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     ready = dict(
         ListMember.objects.filter(version__in=versions, status=MemberStatus.PENDING)
         .filter(Q(next_at__isnull=True) | Q(next_at__lte=now))
+        .exclude(Exists(Lease.objects.filter(payer_id=OuterRef("payer_id"))))
         .values("version_id")
         .annotate(n=Count("id"))
         .values_list("version_id", "n")
