@@ -100,7 +100,7 @@ def test_plan_build_publish_offer_and_live_board(browser, live_server) -> None: 
             # --- the board shows it without a reload ----------------------------------------
             b.wait_for_selector(f"#operators td:has-text('{top.name}')")
             assert b.evaluate("window.__notReloaded") is True
-            row = b.inner_text(f"#operators tr[data-op]:has-text('大野 オリビア')")
+            row = b.inner_text("#operators tr[data-op]:has-text('大野 オリビア')")
             assert top.name in row and "1番目" in row
             shot(b, "calllists-7-board-live")
 
