@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from nofu.audit.models import AuditEvent, DataExchange
 from nofu.reports.documents import daily_workbook
@@ -279,3 +280,10 @@ class DailyCommandTests(BaseTestCase):
             "report", "daily", "--date", "2025-12-01", "--out", str(folder), stdout=io.StringIO()
         )
         self.assertTrue((folder / "日報_20251201.xlsx").exists())
+        new = folder / "not-yet"  # a folder that does not exist yet, written with a slash
+        call_command(
+            "report", "daily", "--date", "2025-12-01", "--out", f"{new}/", stdout=io.StringIO()
+        )
+        self.assertTrue((new / "日報_20251201.xlsx").is_file())
+        with self.assertRaisesMessage(CommandError, ".xlsx で指定してください"):
+            call_command("report", "daily", "--date", "2025-12-01", "--out", str(folder / "x.csv"))

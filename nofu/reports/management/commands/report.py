@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nofu.reports.actions import Period, report_generate
 from nofu.reports.management.commands._common import (
@@ -28,12 +29,14 @@ class Command(BaseCommand):
         annual = sub.add_parser("annual", help="年報（年度: 4月～翌3月）")
         annual.add_argument("--fiscal-year", required=True, help="年度（西暦, 例: 2025）")
         for p in (daily, monthly, annual):
-            p.add_argument("--out", required=True, type=Path, help="出力ファイル（.xlsx）")
+            p.add_argument(
+                "--out", required=True, help="出力ファイル（.xlsx）またはフォルダ（末尾に /）"
+            )
             p.add_argument("--user", help="作成者のユーザー名（管理簿・監査ログに記録）")
         for p in (monthly, annual):
             p.add_argument("--as-of", help="納付約束結果の収納を数える基準日（既定: 本日）")
 
-    def handle(self, *args: Any, kind: str, out: Path, user: str | None, **o: Any) -> None:
+    def handle(self, *args: Any, kind: str, out: str, user: str | None, **o: Any) -> None:
         actor = actor_of(user)
         if kind == "daily":
             period = Period.daily(parse_day(o["date"]))
@@ -42,9 +45,12 @@ class Command(BaseCommand):
         else:
             period = Period.annual(parse_year(o["fiscal_year"]))
         as_of = parse_day(o["as_of"]) if o.get("as_of") else None
-        if out.is_dir():
-            out = out / period.file_name
-        g = report_generate(actor=actor, period=period, out=out, as_of=as_of)
+        path = Path(out)
+        if path.is_dir() or out.endswith(("/", os.sep)) or not path.suffix:
+            path = path / period.file_name  # a folder: the file is named by the period
+        elif path.suffix.lower() != ".xlsx":
+            raise CommandError(f"{out}: 出力ファイルは .xlsx で指定してください。")
+        g = report_generate(actor=actor, period=period, out=path, as_of=as_of)
         self.stdout.write(
-            f"{period.title} {period.label}: {out}（{len(g.data):,}バイト、対応記録{g.records}件）"
+            f"{period.title} {period.label}: {path}（{len(g.data):,}バイト、対応記録{g.records}件）"
         )
