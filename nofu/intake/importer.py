@@ -154,6 +154,10 @@ def file_import(
             problems.extend(found)
             sources.update(parsed["source_system"].drop_nulls().to_list())
             counts = _import_payments(batch, parsed, problems)
+            # promises are judged by payments: settle those now due, in this transaction
+            from nofu.calls.actions import promise_settle_due
+
+            promise_settle_due(today=timezone.localdate(), actor=actor)
         else:
             counts = (0, 0, 0)
             body = _drop_duplicate_keys(table, problems)

@@ -258,3 +258,43 @@ class PaymentImportTests(BaseTestCase):
         second = file_import(data=data, file_name="pay.csv", actor=self.mia)
         self.assertEqual(second.rows_inserted, 0)
         self.assertEqual(Payment.objects.count(), 3)
+
+
+class PaymentsSettlePromisesTests(BaseTestCase):
+    def test_a_payments_import_settles_promises_that_are_due(self) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from nofu.calls.models import ContactEvent, PaymentPromise
+
+        file_import(
+            data=csv_bytes(row(key="U1", unpaid="30000")), file_name="t.csv", actor=self.mia
+        )
+        inst = Installment.objects.get(receivable_key="U1")
+        today = timezone.localdate()
+        contact = ContactEvent.objects.create(
+            payer=inst.payer,
+            kind="outbound",
+            result="reached_payer",
+            at=timezone.now() - timedelta(days=20),
+            operator=self.olivia,
+            note="本人と通話。",
+        )
+        promised = today - timedelta(days=10)
+        promise = PaymentPromise.objects.create(
+            payer=inst.payer,
+            contact=contact,
+            promised_on=promised,
+            amount=30000,
+            created_by=self.olivia,
+            unpaid_at_promise=30000,
+        )
+        promise.installments.add(inst)
+        data = csv_bytes(
+            f"統一滞納管理,U1,{promised.isoformat()},30000,コンビニ", header=PAY_HEADER
+        )
+        file_import(data=data, file_name="pay.csv", actor=self.mia)
+        promise.refresh_from_db()
+        self.assertEqual(promise.status, "kept")
+        self.assertEqual(promise.paid_amount, 30000)
