@@ -43,7 +43,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import say, use_database
+from bench.common import OUT, say, use_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYER_RE = re.compile(rb'name="payer" value="(\d+)"')
@@ -349,7 +349,7 @@ def main() -> None:
             [str(ROOT / ".venv/bin/nofu"), "runserver", f"127.0.0.1:{port}", "--noreload"],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(OUT / f"operator_server_{port}.log").open("w"),  # 500s leave a trace
             cwd=ROOT,
         )  # fmt: skip
         for port in ports

@@ -800,6 +800,8 @@ def conversation_problems(
     conv: Conversation, *, payer: Payer | None, owed: Owed | None, today: date
 ) -> list[str]:
     problems = _kind_result_problems(conv.kind, conv.result, payer)
+    if conv.kind in (ContactKind.INBOUND, ContactKind.RETURN_CALL) and not conv.inquiry_category:
+        problems.append("問合せ内容（ア〜ケ）を選んでください。")
     if payer is None and (conv.promise_lines or conv.reissue):
         problems.append("納付約束・納付書再発行には納付義務者の特定が必要です。")
     if owed is not None and conv.promise_lines:

@@ -79,3 +79,18 @@ class InboundTests(WorkspaceCase):
         e = ContactEvent.objects.get()
         self.assertEqual((e.kind, e.inquiry_category), ("inbound", "late_charge"))
         self.assertTrue(self.payer.phones.filter(number="0432223333", origin="heard").exists())
+
+    def test_inquiry_category_is_required(self) -> None:
+        self.login(self.olivia)
+        r = self.client.post(
+            "/calls/conversation",
+            {
+                "payer": self.payer.pk,
+                "kind": "inbound",
+                "result": "handled",
+                "idem": "i3",
+                "action": "save",
+            },
+        )
+        self.assertContains(r, "問合せ内容（ア〜ケ）を選んでください。", status_code=422)
+        self.assertFalse(ContactEvent.objects.exists())
