@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nofu.audit.actions import audit_record
 from nofu.calllists import clock, planning
-from nofu.calllists.extract import Conditions, extract
+from nofu.calllists.extract import Conditions, snapshot
 from nofu.calllists.models import (
     AnnualTarget,
     Audience,
@@ -22,15 +22,12 @@ from nofu.calllists.models import (
     CallHold,
     CallList,
     ClosedDay,
-    ListMember,
     ListVersion,
-    MemberStatus,
     MonthPlan,
     Session,
     SessionKind,
     VersionStatus,
 )
-from nofu.intake.bulk import bulk_insert
 from nofu.lib.entaikin import EntaikinError
 
 # --- the month's plan -----------------------------------------------------------------------
@@ -148,18 +145,6 @@ def target_save(
 
 # --- call lists -----------------------------------------------------------------------------
 
-MEMBER_COLUMNS = [
-    "version_id",
-    "payer_id",
-    "rank",
-    "owed",
-    "late_charge",
-    "installments",
-    "status",
-    "attempts",
-    "note",
-]
-
 
 @transaction.atomic
 def list_version_create(
@@ -193,10 +178,6 @@ def list_version_create(
         CallList.objects.select_for_update().get(pk=call_list.pk)
     now = clock.now()
     as_of = clock.today()
-    try:
-        ex = extract(conditions, as_of=as_of, now=now)
-    except EntaikinError as e:
-        raise ValidationError(f"延滞金を計算できない期別があります：{e}") from e
     number = (call_list.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     try:
         version = ListVersion.objects.create(
@@ -207,30 +188,25 @@ def list_version_create(
             order=conditions.order,
             as_of=as_of,
             note=note.strip(),
-            member_count=ex.count,
-            total_owed=ex.total_owed,
-            total_late_charge=ex.total_late_charge,
-            build_seconds=round(ex.seconds, 3),
             created_by=actor,
             idempotency_key=idempotency_key or None,
         )
     except IntegrityError as e:
         raise ValidationError("同じ操作が同時に行われました。画面を開き直してください。") from e
-    bulk_insert(
-        ListMember._meta.db_table,
-        MEMBER_COLUMNS,
-        (
-            (version.pk, pid, rank, owed, late, n, MemberStatus.PENDING.value, 0, "")
-            for rank, (pid, owed, late, n) in enumerate(ex.rows.iter_rows(), start=1)
-        ),
-    )
+    try:
+        count, total, late, seconds = snapshot(version.pk, conditions, as_of=as_of, now=now)
+    except EntaikinError as e:
+        raise ValidationError(f"延滞金を計算できない期別があります：{e}") from e
+    version.member_count, version.total_owed, version.total_late_charge = count, total, late
+    version.build_seconds = round(seconds, 3)
+    version.save(update_fields=["member_count", "total_owed", "total_late_charge", "build_seconds"])
     audit_record(
         actor=actor,
         action="calllist.create",
         target_type="calllists.listversion",
         target_id=version.pk,
-        summary=f"{version.label}を作成：{ex.count:,}件・対象未納額{ex.total_owed:,}円",
-        detail={"conditions": conditions.to_json(), "count": ex.count},
+        summary=f"{version.label}を作成：{count:,}件・対象未納額{total:,}円",
+        detail={"conditions": conditions.to_json(), "count": count},
         request=request,
     )
     return version
