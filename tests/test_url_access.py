@@ -48,6 +48,7 @@ POST_ONLY |= {  # call lists
     "calllists:mine_next",
     "calllists:mine_release",
 }
+POST_ONLY |= {"matching:decide"}  # 名寄せ確認
 SKIP_PREFIXES = ("api:",)  # token-authenticated endpoints have their own tests
 
 
@@ -80,6 +81,9 @@ class UrlAccessTests(BaseTestCase):
                 "calllists:version": 1,
                 "calllists:publish": 1,
                 "calllists:retire": 1,
+                "matching:pair": 1,  # none exists: 404 for those allowed
+                "matching:decide": 1,
+                "matching:split": payer.pk,
             },
             "year": {"charges:rate_edit": 2026, "calllists:sessions": 2026},
             "month": {"calllists:sessions": 6},

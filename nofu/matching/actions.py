@@ -42,13 +42,13 @@ def review_decide(
             )
         rec_a, rec_b = (r.a_source, r.a_key), (r.b_source, r.b_key)
         if verdict == "same":
-            decision_remember(
-                actor=actor, pairs=[(rec_a, rec_b)], same=True, origin=DecisionOrigin.REVIEW,
-                reason=reason, review=r,
-            )  # fmt: skip
             payer_merge(
                 actor=actor, keep=r.payer_a, other=r.payer_b, reason=reason, request=request,
                 detail={"review": r.pk},
+            )  # fmt: skip
+            decision_remember(
+                actor=actor, pairs=[(rec_a, rec_b)], same=True, origin=DecisionOrigin.REVIEW,
+                reason=reason, review=r,
             )  # fmt: skip
         elif verdict == "different":
             decision_remember(

@@ -44,11 +44,10 @@ def other(
     )
 
 
-def import_rows(actor: Any, *rows: str, unified_file: bool | None = None) -> ImportBatch:
-    is_unified = rows[0].startswith("統一滞納管理") if unified_file is None else unified_file
-    header = UNIFIED_HEADER if is_unified else OTHER_HEADER
+def import_rows(actor: Any, *rows: str, assigner: Any = None) -> ImportBatch:
+    header = UNIFIED_HEADER if rows[0].startswith("統一滞納管理") else OTHER_HEADER
     data = ("\r\n".join([header, *rows]) + "\r\n").encode("cp932")
-    return file_import(data=data, file_name="test.csv", actor=actor)
+    return file_import(data=data, file_name="test.csv", actor=actor, assigner=assigner)
 
 
 def import_background(actor: Any) -> ImportBatch:
@@ -58,3 +57,16 @@ def import_background(actor: Any) -> ImportBatch:
 
 def payer_of(key: str) -> Payer:
     return Installment.objects.select_related("payer").get(receivable_key=key).payer
+
+
+def review_between(a: Payer, b: Payer, weight: float = 2.5) -> Any:
+    """A review pair as the engine would leave it, between the first rows of two payers."""
+    from nofu.matching.models import ReviewPair
+
+    a, b = (a, b) if a.pk < b.pk else (b, a)
+    ra, rb = a.installments.order_by("id").first(), b.installments.order_by("id").first()
+    return ReviewPair.objects.create(
+        payer_a=a, payer_b=b, a_source=ra.source_system, a_key=ra.receivable_key,
+        b_source=rb.source_system, b_key=rb.receivable_key, weight=weight, probability=0.85,
+        reasons="氏名: 一致 (13.0)、生年月日: 一致 (13.2)、住所: 不一致 (-1.9)、電話番号: 不一致 (-0.3)",
+    )  # fmt: skip
