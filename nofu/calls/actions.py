@@ -1114,6 +1114,7 @@ def mailing_batch_create(
                     at=timezone.now(),
                     operator=actor,
                     account_transfer_recommended=env.flyer,
+                    mailing_batch=batch,
                     note=narrative.mailing_note(
                         what=env.what,
                         destination=env.destination,

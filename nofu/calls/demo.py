@@ -736,6 +736,7 @@ def _mailing(day: date, queued: list[SlipReissue], manager: User, s: DemoSummary
                 at=at + timedelta(seconds=n),
                 operator=manager,
                 account_transfer_recommended=env.flyer,
+                mailing_batch=batch,
                 note=narrative.mailing_note(
                     what=env.what, destination=env.destination, flyer=env.flyer, batch_no=batch.pk
                 ),

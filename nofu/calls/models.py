@@ -102,6 +102,10 @@ class ContactEvent(models.Model):
     recording_ref = models.CharField("録音", max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # a 発送 row: the print run it went out in (its reissues hold the address and flyer)
+    mailing_batch = models.ForeignKey(
+        "MailingBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
 
     class Meta:
         verbose_name = "対応記録"

@@ -428,6 +428,8 @@ class MailingTests(BaseTestCase):
         self.assertEqual((batch.items, batch.payers), (1, 1))
         self.assertEqual(SlipReissue.objects.get().status, "printed")
         mail = ContactEvent.objects.get(kind="mail")
+        self.assertEqual(mail.mailing_batch, batch)
+        self.assertEqual(mail.mailing_batch.reissues.get().address, "千葉市中央区千葉港1-1")
         self.assertIn("発送した（口座振替案内を同封", mail.note)
         self.assertEqual(
             actions.mailing_batch_create(actor=self.mia, idempotency_key="m1").pk, batch.pk
