@@ -319,6 +319,9 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved on since generation
         url = os.environ["DATABASE_URL"]
     else:
         url = use_database(args.database_url, name)
