@@ -363,3 +363,21 @@ def hold_set(
         request=request,
     )
     return hold
+
+
+@transaction.atomic
+def hold_lift(*, actor: Any, hold: CallHold, request: Any = None) -> CallHold:
+    hold = CallHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_at is None:
+        hold.lifted_at = clock.now()
+        hold.save(update_fields=["lifted_at"])
+        audit_record(
+            actor=actor,
+            action="callhold.lift",
+            target_type="payer",
+            target_id=hold.payer_id,
+            summary=f"架電停止を解除（{hold.start}〜{hold.end}：{hold.reason}）",
+            detail={"hold": hold.pk},
+            request=request,
+        )
+    return hold

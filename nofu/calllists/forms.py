@@ -190,3 +190,36 @@ class TargetForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     outbound_calls = forms.IntegerField(label="架電件数目標", min_value=1, max_value=10_000_000)
     note = forms.CharField(label="備考", required=False, max_length=200)
+
+
+def payer_from_no(value: str) -> Any:
+    """N00000123 (名寄せ番号) or 123 → the payer, or None."""
+    from nofu.payers.models import Payer
+
+    digits = re.sub(r"\D", "", value or "")
+    return Payer.objects.filter(pk=int(digits)).first() if digits else None
+
+
+class _PayerField(forms.CharField):
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        payer = payer_from_no(value)
+        if payer is None:
+            raise forms.ValidationError("名寄せ番号（例：N00000123）の納付義務者が見つかりません。")
+        return payer
+
+
+class HoldForm(forms.Form):
+    payer = _PayerField(label="名寄せ番号", max_length=20)
+    start = forms.DateField(label="開始日", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="終了日", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="理由", max_length=200)
+
+
+class CallbackForm(forms.Form):
+    payer = _PayerField(label="名寄せ番号", max_length=20)
+    due_at = forms.DateTimeField(
+        label="予約日時", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    mine = forms.BooleanField(label="自分が折り返す", required=False, initial=True)
+    note = forms.CharField(label="内容", max_length=200, required=False)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("mine", views.mine, name="mine"),
     path("mine/next", views.mine_next, name="mine_next"),
     path("mine/release", views.mine_release, name="mine_release"),
+    path("followups", views.followups, name="followups"),
     path("board", views.board_page, name="board"),
     path("board/stream", views.board_stream, name="board_stream"),
 ]

@@ -26,13 +26,17 @@ from nofu.audit.actions import audit_record
 from nofu.calllists import actions, board, clock, planning, queue
 from nofu.calllists.extract import Conditions, preview
 from nofu.calllists.forms import (
+    CallbackForm,
     ConditionsForm,
+    HoldForm,
     NewListForm,
     NewVersionForm,
     PublishForm,
     TargetForm,
 )
 from nofu.calllists.models import (
+    Callback,
+    CallHold,
     CallList,
     ClosedDay,
     Lease,
@@ -487,6 +491,69 @@ def mine_release(request: HttpRequest) -> HttpResponse:
     queue.release(operator=request.user)
     messages.success(request, "対象者を解放しました。")
     return redirect("calllists:mine")
+
+
+# --- holds and callbacks -----------------------------------------------------------------
+
+
+@require_capability("calls.work")
+def followups(request: HttpRequest) -> HttpResponse:
+    """架電停止 and 折り返し予約: entered here or from the operator screen (same actions)."""
+    hold_form = HoldForm(request.POST if request.POST.get("form") == "hold" else None)
+    callback_form = CallbackForm(
+        request.POST if request.POST.get("form") == "callback" else None, initial={"mine": True}
+    )
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "hold" and hold_form.is_valid():
+                d = hold_form.cleaned_data
+                actions.hold_set(
+                    actor=request.user,
+                    payer=d["payer"],
+                    start=d["start"],
+                    end=d["end"],
+                    reason=d["reason"],
+                    request=request,
+                )
+                messages.success(request, f"{d['payer'].name}さんの架電停止を登録しました。")
+                return redirect("calllists:followups")
+            if kind == "callback" and callback_form.is_valid():
+                d = callback_form.cleaned_data
+                actions.callback_schedule(
+                    actor=request.user,
+                    payer=d["payer"],
+                    due_at=d["due_at"],
+                    operator=request.user if d["mine"] else None,
+                    note=d["note"],
+                    idempotency_key=request.POST.get("idem") or None,
+                    request=request,
+                )
+                messages.success(request, f"{d['payer'].name}さんの折り返し予約を登録しました。")
+                return redirect("calllists:followups")
+            if kind == "lift":
+                hold = get_object_or_404(CallHold, pk=request.POST.get("hold") or 0)
+                actions.hold_lift(actor=request.user, hold=hold, request=request)
+                messages.success(request, "架電停止を解除しました。")
+                return redirect("calllists:followups")
+        except ValidationError as e:
+            _errors_to(hold_form if kind == "hold" else callback_form, e)
+    today = clock.today()
+    return render(
+        request,
+        "calllists/followups.html",
+        {
+            "hold_form": hold_form,
+            "callback_form": callback_form,
+            "holds": CallHold.objects.filter(lifted_at__isnull=True, end__gte=today)
+            .select_related("payer", "created_by")
+            .order_by("end"),
+            "callbacks": Callback.objects.filter(done_at__isnull=True, cancelled_at__isnull=True)
+            .select_related("payer", "operator", "created_by")
+            .order_by("due_at")[:200],
+            "idem": uuid.uuid4().hex,
+        },
+    )
 
 
 # --- the live board -------------------------------------------------------------------------
