@@ -142,11 +142,41 @@ def owed_compute(
     return Owed(out)
 
 
+OWED_FIELDS = (
+    "id",
+    "payer_id",
+    "batch_id",
+    "source_system",
+    "receivable_key",
+    "resident_no",
+    "subject_code",
+    "subject_name",
+    "fiscal_year",
+    "installment",
+    "due_date",
+    "assessed",
+    "unpaid",
+    "demand_notice_date",
+    "handed_over_on",
+    "unpaid_at_handover",
+    "child_name",
+    "school_name",
+)
+
+
 def installments_owed_queryset(payer: Any) -> Any:
     return (
         Installment.objects.filter(payer=payer)
+        .only(*OWED_FIELDS)  # not `raw` and the identity columns: a preview reads many
         .order_by("subject_code", "fiscal_year", "due_date", "id")
-        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on", "id")))
+        .prefetch_related(
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.only(
+                    "id", "installment_id", "paid_on", "amount", "batch_id"
+                ).order_by("paid_on", "id"),
+            )
+        )
     )
 
 

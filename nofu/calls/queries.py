@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -23,11 +23,20 @@ from nofu.calls.models import (
 from nofu.payers.models import Payer, Phone, PhoneStatus
 
 
+@dataclass(frozen=True)
+class Rung:
+    """Our latest outbound call to a number: when, by whom, for which payer."""
+
+    at: datetime
+    operator: str
+    payer: Payer | None
+
+
 @dataclass
 class CallerMatch:
     number: str  # national digits, "" when none was given or readable
     payers: list[Payer] = field(default_factory=list)
-    rung: ContactEvent | None = None  # our latest outbound call to this number, if recent
+    rung: Rung | None = None  # set when we rang this number recently
 
     @property
     def is_return_call(self) -> bool:
@@ -37,7 +46,8 @@ class CallerMatch:
 def caller_lookup(number: str, *, days: int | None = None) -> CallerMatch:
     """The payer(s) a number belongs to, and whether we rang it within `days` (返電).
 
-    Two indexed lookups: Phone.number and ContactEvent(phone_number, at).
+    Two narrow indexed lookups: Phone.number (with the payer) and ContactEvent
+    (phone_number, at); this runs while the phone rings.
     """
     digits = phone_normalize_lenient(number) if number else ""
     if not digits:
@@ -51,19 +61,25 @@ def caller_lookup(number: str, *, days: int | None = None) -> CallerMatch:
         .order_by("status", "-last_seen", "payer_id")[:20]
     )
     payers = list(dict.fromkeys(p.payer for p in phones))
-    rung = (
+    row = (
         ContactEvent.objects.filter(
             phone_number=digits,
             kind=ContactKind.OUTBOUND,
             at__gte=timezone.now() - timedelta(days=days),
         )
-        .select_related("payer", "operator")
         .order_by("-at")
+        .values_list("at", "payer_id", "operator__display_name", "operator__username")
         .first()
     )
-    if rung is not None and rung.payer is not None and rung.payer not in payers:
-        payers.insert(0, rung.payer)
-    return CallerMatch(digits, payers, rung)
+    if row is None:
+        return CallerMatch(digits, payers)
+    at, payer_id, display_name, username = row
+    payer = next((p for p in payers if p.pk == payer_id), None)
+    if payer is None and payer_id is not None:
+        payer = Payer.objects.filter(pk=payer_id).first()
+        if payer is not None:
+            payers.insert(0, payer)
+    return CallerMatch(digits, payers, Rung(at, display_name or username, payer))
 
 
 @dataclass
@@ -99,6 +115,17 @@ def contact_history(payer: Payer, limit: int = 30) -> list[ContactEvent]:
     return list(
         ContactEvent.objects.filter(payer=payer)
         .select_related("operator")
+        .only(
+            "id",
+            "payer_id",
+            "at",
+            "kind",
+            "result",
+            "note",
+            "phone_number",
+            "operator__display_name",
+            "operator__username",
+        )
         .order_by("-at", "-id")[:limit]
     )
 
