@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,7 +299,23 @@ def save(eng: Engine) -> str:
     eng.token = token
     if old and old != token:
         shutil.rmtree(state_root() / old, ignore_errors=True)
+    _prune(keep=token)
     return token
+
+
+STALE_SECONDS = 7 * 24 * 3600
+
+
+def _prune(keep: str) -> None:
+    """Folders left by databases that are gone (test runs, benchmarks) go after a week; a
+    database whose folder went this way rebuilds its state on its next import."""
+    now = time.time()
+    for folder in state_root().iterdir():
+        try:
+            if folder.name != keep and now - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def forget() -> None:
