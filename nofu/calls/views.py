@@ -339,6 +339,7 @@ def _inbound(
         "dial_button": _dial_button(),
         "phone_selected": (match.number if match else "") or number,
         "unknown": src.get("unknown") == "1",
+        "call_id": (src.get("call_id") or "")[:64],  # from the softphone's 受電画面を開く
         "recent": contacts_recent_inbound(request.user),
         **_choices(),
     }

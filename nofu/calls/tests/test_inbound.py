@@ -94,3 +94,21 @@ class InboundTests(WorkspaceCase):
         )
         self.assertContains(r, "問合せ内容（ア〜ケ）を選んでください。", status_code=422)
         self.assertFalse(ContactEvent.objects.exists())
+
+    def test_call_id_from_the_softphone_is_kept_on_the_record(self) -> None:
+        self.login(self.olivia)
+        r = self.client.get("/calls/inbound?number=09012345678&call_id=sim-42")
+        self.assertContains(r, 'name="call_id" value="sim-42"')
+        self.client.post(
+            "/calls/conversation",
+            {
+                "payer": self.payer.pk,
+                "kind": "inbound",
+                "result": "handled",
+                "call_id": "sim-42",
+                "inquiry_category": "other",
+                "idem": "i4",
+                "action": "save",
+            },
+        )
+        self.assertEqual(ContactEvent.objects.get().call_id, "sim-42")
