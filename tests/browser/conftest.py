@@ -64,3 +64,15 @@ def login(page, username: str, password: str) -> None:  # type: ignore[no-untype
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/$"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run against a live server, so their database is flushed after each
+    test; serialized rollback restores what data migrations seeded (the late-charge rates)
+    for the next one, whatever order the tests run in."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
