@@ -457,3 +457,31 @@ class SettingsTests(BaseTestCase):
                 promise_grace_days=7,
                 return_call_days=10,
             )
+
+
+class FollowUpTests(BaseTestCase):
+    def test_followed_up_or_repromised_promises_drop_out(self) -> None:
+        from nofu.calls.queries import broken_promises_for_follow_up
+
+        payer = make_payer()
+        c = actions.contact_record(
+            actor=self.olivia, payer=payer, kind="outbound", result="reached_payer"
+        )
+        (p,) = actions.promise_create(
+            actor=self.olivia, payer=payer, contact=c, lines=[PromiseLine(today(), 1000)]
+        )
+        PaymentPromise.objects.filter(pk=p.pk).update(
+            status="broken", settled_on=today() - timedelta(days=1)
+        )
+        ContactEvent.objects.filter(pk=c.pk).update(at=c.at - timedelta(days=10))
+        self.assertEqual(list(broken_promises_for_follow_up()), [p])
+        actions.contact_record(actor=self.olivia, payer=payer, kind="outbound", result="no_answer")
+        self.assertEqual(list(broken_promises_for_follow_up()), [])  # called since
+        ContactEvent.objects.filter(result="no_answer").delete()
+        actions.promise_create(
+            actor=self.olivia,
+            payer=payer,
+            contact=c,
+            lines=[PromiseLine(today() + timedelta(days=3), 1000)],
+        )
+        self.assertEqual(list(broken_promises_for_follow_up()), [])  # a new promise is open
