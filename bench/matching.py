@@ -155,8 +155,9 @@ def run_splink(folder: Path, out: Path) -> None:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
+    from nofu.lib.matching._enrich import enrich
     from nofu.lib.matching._features import profiles_of, records_frame, row_features
-    from nofu.lib.matching.api import _fit
+    from nofu.lib.matching._model import MatchModel, learn_families, learn_readings
 
     files = {p.stem: p for p in folder.glob("*.csv") if p.name not in ("truth.csv", "traps.csv")}
     t0 = time.perf_counter()
@@ -165,7 +166,12 @@ def run_splink(folder: Path, out: Path) -> None:
     # The same normalized fields as the engine (its normalization, timed for Splink too).
     rows = row_features(records_frame(frame))
     profiles, mapping = profiles_of(rows)
-    _, enriched = _fit(profiles, _config())
+    # Readings and family names learned from the data are part of normalization (a
+    # record with no reading borrows one); the engine's own model (frequencies, u) is not.
+    readings, part_readings = learn_readings(profiles)
+    families, kana_families = learn_families(profiles)
+    shell = MatchModel(0, 0.0, {}, {}, readings, part_readings, families, kana_families)
+    enriched = enrich(profiles, shell)
     data = (
         enriched.select(
             pl.col("pid").alias("unique_id"),
@@ -349,12 +355,6 @@ def run_splink(folder: Path, out: Path) -> None:
     (out / "splink_stats.json").write_text(
         json.dumps({k: v for k, v in stats.items()}, default=str)
     )
-
-
-def _config():  # noqa: ANN202
-    from nofu.lib.matching import MatchConfig
-
-    return MatchConfig()
 
 
 def _with_rno(tbl: pl.DataFrame, enriched: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:

@@ -95,7 +95,9 @@ def candidate_pairs(
         k = _keys(profiles, rule)
         stop = model.stop.get(rule.name)
         if stop:
-            k = k.filter(~pl.col("k").is_in(list(stop)))
+            k = k.join(
+                pl.DataFrame({"k": sorted(stop)}, schema={"k": pl.String}), on="k", how="anti"
+            )
         if k.height == 0:
             continue
         left = k if new is None else k.filter(pl.col("pid").is_in(new.implode()))

@@ -143,11 +143,11 @@ def cluster(
             else:
                 by_rno[r] = i
     hard.extend((index[a], index[b]) for a, b in must_link if a in index and b in index)
-    e = edges.select(
-        pl.col("pid_l").replace_strict(index, return_dtype=pl.Int64).alias("a"),
-        pl.col("pid_r").replace_strict(index, return_dtype=pl.Int64).alias("b"),
-        "weight",
-        "strong",
+    at = pl.DataFrame({"pid": pids, "i": range(n)}, schema={"pid": pl.Int64, "i": pl.Int64})
+    e = (
+        edges.join(at.rename({"pid": "pid_l", "i": "a"}), on="pid_l", maintain_order="left")
+        .join(at.rename({"pid": "pid_r", "i": "b"}), on="pid_r", maintain_order="left")
+        .select("a", "b", "weight", "strong")
     )
     ea, eb = e["a"].to_list(), e["b"].to_list()
     uf = _UnionFind(n)

@@ -320,8 +320,15 @@ def match_incremental(
 def _decision_pids(
     decisions: tuple[Decision, ...], rows: pl.DataFrame
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    keys = {(s, k): p for s, k, p in rows.iter_rows()}
     same: list[tuple[int, int]] = []
+    if not decisions:
+        return same, []
+    wanted = pl.DataFrame(
+        [(*d.a,) for d in decisions] + [(*d.b,) for d in decisions],
+        schema={"source": pl.String, "key": pl.String},
+        orient="row",
+    ).unique()
+    keys = {(s, k): p for s, k, p in rows.join(wanted, on=["source", "key"]).iter_rows()}
     different: list[tuple[int, int]] = []
     for d in decisions:
         a, b = keys.get(d.a), keys.get(d.b)
