@@ -780,7 +780,9 @@ def conversation_outcome(
         ),
         complaint=conv.complaint,
         new_phones=tuple(
-            narrative.PhoneNote(d, PhoneKind(p.kind or _phone_kind_of(d)).label)
+            narrative.PhoneNote(
+                d, PhoneKind(p.kind if p.kind in PhoneKind.values else _phone_kind_of(d)).label
+            )
             for p in conv.new_phones
             if (d := phone_normalize_lenient(p.number))
         ),

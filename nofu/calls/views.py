@@ -137,6 +137,11 @@ def _payer_context(request: HttpRequest, payer: Payer) -> dict[str, Any]:
     }
 
 
+def _posted_payer(request: HttpRequest) -> Payer | None:
+    value = (request.POST.get("payer") or "").strip()
+    return Payer.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
 def _offer(request: HttpRequest) -> dict[str, Any] | None:
     return request.session.get(SESSION_OFFER)
 
@@ -225,7 +230,9 @@ def skip(request: HttpRequest) -> HttpResponse:
 @require_capability("calls.work")
 def outcome(request: HttpRequest) -> HttpResponse:
     """One keystroke: no answer, busy, dead number, voicemail, someone else, refused."""
-    payer = get_object_or_404(Payer, pk=request.POST.get("payer") or 0)
+    payer = _posted_payer(request)
+    if payer is None:
+        raise Http404
     result = request.POST.get("result", "")
     counterpart = request.POST.get("counterpart", "")
     if result == ContactResult.REACHED_OTHER and not counterpart:
@@ -264,7 +271,7 @@ def conversation(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", ContactKind.OUTBOUND)
     payer = None
     if request.POST.get("payer"):
-        payer = Payer.objects.filter(pk=request.POST["payer"]).first()
+        payer = _posted_payer(request)
         if payer is None:
             raise Http404
     conv, problems = conversation_from_post(request.POST)
@@ -298,7 +305,7 @@ def draft(request: HttpRequest) -> HttpResponse:
     """The 交渉記事 as it stands, for the form to refresh while the operator types."""
     payer = None
     if request.POST.get("payer"):
-        payer = Payer.objects.filter(pk=request.POST["payer"]).first()
+        payer = _posted_payer(request)
     conv, _ = conversation_from_post(request.POST)
     return HttpResponse(
         actions.conversation_draft(conv, payer=payer), content_type="text/plain; charset=utf-8"

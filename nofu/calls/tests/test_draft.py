@@ -24,3 +24,19 @@ class DraftTests(WorkspaceCase):
         )
         self.assertEqual(r["Content-Type"], "text/plain; charset=utf-8")
         self.assertIn("5,000円を納付すると約束", r.content.decode())
+
+    def test_nonsense_choices_do_not_crash_the_draft(self) -> None:
+        self.login(self.olivia)
+        r = self.client.post(
+            "/calls/draft",
+            {
+                "payer": self.payer.pk,
+                "kind": "zzz",
+                "new_phone": "090-1111-2222",
+                "new_phone_kind": "x",
+                "handover_department": "nowhere",
+                "language": "xx",
+                "inquiry_category": "??",
+            },
+        )
+        self.assertEqual(r.status_code, 200)

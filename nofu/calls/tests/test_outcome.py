@@ -51,3 +51,10 @@ class OutcomeTests(WorkspaceCase):
         r = self.post("handled")
         self.assertContains(r, "架電結果を選んでください。")
         self.assertFalse(ContactEvent.objects.exists())
+
+    def test_garbage_payer_is_not_found_not_a_crash(self) -> None:
+        self.login(self.olivia)
+        r = self.client.post("/calls/outcome", {"payer": "abc", "result": "busy"})
+        self.assertEqual(r.status_code, 404)
+        r = self.client.post("/calls/conversation", {"payer": "1 OR 1", "action": "save"})
+        self.assertEqual(r.status_code, 404)
