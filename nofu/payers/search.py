@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from nofu.lib import address as addr
 from nofu.lib import japanese
@@ -35,6 +35,8 @@ def _digits(q: str) -> str:
 
 
 def _take(qs: QuerySet[Payer]) -> tuple[list[Payer], bool]:
+    # a payer merged into another is left without installments: not a search result
+    qs = qs.filter(Exists(Installment.objects.filter(payer_id=OuterRef("pk"))))
     rows = list(qs.order_by("-total_unpaid", "id")[: LIMIT + 1])
     return rows[:LIMIT], len(rows) > LIMIT
 

@@ -61,3 +61,13 @@ class PayerSearchTests(BaseTestCase):
         self.assertTrue(
             AuditEvent.objects.filter(action="payer.search", actor=self.olivia).exists()
         )
+
+
+class MergedAwayPayerTests(BaseTestCase):
+    def test_a_payer_left_empty_by_a_merge_is_not_listed(self) -> None:
+        from nofu.payers.models import Payer
+
+        Payer.objects.create(name="統合済　太郎", name_key="統合済太郎")
+        self.login(self.olivia)
+        r = self.client.get("/payers/", {"q": "統合済太郎"})
+        self.assertEqual(list(r.context["result"].payers), [])
