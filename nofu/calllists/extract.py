@@ -12,6 +12,7 @@ city-tax payers ranks by city tax.
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -19,8 +20,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from nofu.calllists.models import ListOrder
 from nofu.calls.models import ContactEvent, ContactKind, Language, PaymentPromise, PromiseStatus
@@ -212,7 +213,7 @@ def grouped(c: Conditions, *, as_of: date, now: datetime) -> QuerySet:
         installments_matching(c, as_of=as_of, now=now)
         .order_by()
         .values("payer_id")
-        .annotate(owed=Sum("unpaid"), n=Count("id"), oldest=Min("due_date"))
+        .annotate(owed=Sum("unpaid"), n=Count("id"))
     )
     if c.owed_min is not None:
         qs = qs.filter(owed__gte=c.owed_min)
@@ -236,12 +237,34 @@ class Extraction:
 
 
 def _fetch(qs: QuerySet, columns: list[str]) -> pl.DataFrame:
-    """A queryset's rows through the raw cursor: millions of rows without model overhead."""
+    """A queryset's rows without model overhead: COPY … TO STDOUT as CSV on PostgreSQL
+    (read by Polars), the raw cursor on SQLite."""
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            buf = io.BytesIO()
+            with cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for chunk in copy:
+                    buf.write(chunk)
+            if not buf.tell():
+                return pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+            buf.seek(0)
+            return pl.read_csv(
+                buf,
+                has_header=False,
+                new_columns=columns,
+                infer_schema=False,  # everything as text; callers cast
+            )
         cur.execute(sql, params)
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema=columns, orient="row")
+
+
+def work_mem() -> None:
+    """Enough memory for one extraction's hash and sort (PostgreSQL; this transaction only)."""
+    if connection.vendor == "postgresql" and not connection.get_autocommit():
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL work_mem = '64MB'")
 
 
 def extract(c: Conditions, *, as_of: date, now: datetime) -> Extraction:
@@ -275,6 +298,11 @@ def extract(c: Conditions, *, as_of: date, now: datetime) -> Extraction:
     )
 
 
+def _as_date(name: str) -> pl.Expr:
+    """Text (PostgreSQL's COPY) or dates (SQLite) to dates."""
+    return pl.col(name).cast(pl.String).str.to_date("%Y-%m-%d", strict=False).alias(name)
+
+
 def _with_late_charges(c: Conditions, *, as_of: date, now: datetime) -> pl.DataFrame:
     """Per payer: owed and the current late charge of the matching installments (in bulk)."""
     from nofu.charges.services import late_charges
@@ -290,8 +318,8 @@ def _with_late_charges(c: Conditions, *, as_of: date, now: datetime) -> pl.DataF
     inst = inst.with_columns(
         pl.col("payer_id").cast(pl.Int64),
         pl.col("unpaid").cast(pl.Int64),
-        pl.col("due").cast(pl.Date),
-        pl.col("notice").cast(pl.Date),
+        _as_date("due"),
+        _as_date("notice"),
     )
     charge = late_charges(
         inst["unpaid"].to_numpy(),
@@ -350,6 +378,7 @@ def snapshot(
     from nofu.intake.bulk import bulk_insert
 
     t0 = time.perf_counter()
+    work_mem()
     table = ListMember._meta.db_table
     if c.order == ListOrder.TOTAL_OWED:
         select, params = _ranked_sql(c, as_of=as_of, now=now)
@@ -389,9 +418,11 @@ def snapshot(
     return ex.count, ex.total_owed, ex.total_late_charge, time.perf_counter() - t0
 
 
+@transaction.atomic
 def preview(c: Conditions, *, as_of: date, now: datetime, top: int = 20) -> Preview:
     """Count, totals and the first rows; saves nothing."""
     t0 = time.perf_counter()
+    work_mem()
     if c.order == ListOrder.TOTAL_OWED:
         select, params = _ranked_sql(c, as_of=as_of, now=now)
         with connection.cursor() as cur:

@@ -207,15 +207,11 @@ class ListMember(models.Model):
 
     class Meta:
         verbose_name = "架電リスト対象者"
-        constraints = [
-            models.UniqueConstraint(fields=["version", "payer"], name="member_once"),
-        ]
+        # (version, payer) is unique by construction (one row per payer from GROUP BY);
+        # a unique index would only slow the writing of large snapshots.
         indexes = [
-            models.Index(
-                fields=["version", "rank"],
-                condition=Q(status="pending"),
-                name="member_pending_rank",
-            ),
+            # the queue walks a version in rank order; the list page pages through it
+            models.Index(fields=["version", "rank"], name="member_version_rank"),
             models.Index(fields=["payer"], name="member_payer"),
         ]
 

@@ -154,7 +154,7 @@ def callbacks_due() -> str:
 
 def candidate() -> str:
     """The next pending member of a version after a rank, not on offer; claimed with SKIP
-    LOCKED so concurrent offers each claim a different row (index member_pending_rank)."""
+    LOCKED so concurrent offers each claim a different row (index member_version_rank)."""
     return (
         f'SELECT m.id, m.payer_id, m."rank", m.owed, m.note FROM {MEMBER} m '
         f"WHERE m.version_id = %s AND m.status = 'pending' AND m.\"rank\" > %s "
