@@ -20,7 +20,7 @@ class RingForm(forms.Form):
         help_text="誰も応答しないまま、この秒数が過ぎると放棄されます。",
     )
     force_open = forms.BooleanField(
-        label="運営時間外でも受け付ける（デモ用・応答率には含まれません）", required=False
+        label="運営時間外でも受け付ける（デモ用。時間外の着信は応答率に数えません）", required=False
     )
 
     def clean_number(self) -> str:
@@ -46,5 +46,5 @@ class BurstForm(forms.Form):
         label="登録済み番号の割合（％）", min_value=0, max_value=100, initial=70
     )
     force_open = forms.BooleanField(
-        label="運営時間外でも受け付ける（デモ用・応答率には含まれません）", required=False
+        label="運営時間外でも受け付ける（デモ用。時間外の着信は応答率に数えません）", required=False
     )

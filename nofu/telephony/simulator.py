@@ -142,17 +142,22 @@ def simulate_inbound(
     caller = caller_digits(number)
     if number.strip() and not caller:
         raise GatewayError(f"「{number}」は電話番号として読めません。")
+    ring_now = at is None
     at = at or timezone.now()
     call = _Call(_new_call_id(), caller, live=live)
     payers = lookup_caller(caller) if caller else []
     with transaction.atomic():
-        call.emit(EventKind.OFFERED, at)
         if not force_open and not center_open(at):
+            call.emit(EventKind.OFFERED, at)
             call.emit(EventKind.AFTER_HOURS, at + timedelta(seconds=1))
             call.emit(EventKind.ENDED, at + timedelta(seconds=AFTER_HOURS_SECONDS))
             return SimulatedCall(call.call_id, caller, AFTER_HOURS, None, payers, call.events)
         if agent is None and live and wait_seconds == 0:
             agent = _ready_agent()
+        if agent is not None and ring_now and wait_seconds <= 0:
+            # rung "now": the guidance has just played, so the operator answers now
+            at -= timedelta(seconds=IVR_SECONDS if ivr else 1)
+        call.emit(EventKind.OFFERED, at)
         if agent is not None:
             if wait_seconds <= 0:
                 answered_at = at + timedelta(seconds=IVR_SECONDS if ivr else 1)
@@ -193,14 +198,38 @@ def tick(now: datetime | None = None) -> int:
 
     Oldest first: a caller whose patience ran out has hung up (even if someone is ready
     now); the busy announcement is written at the moment it played; then a ready
-    operator takes the call.
+    operator takes the call. Called on every softphone poll, so it only takes a lock
+    when something is due.
     """
     now = now or timezone.now()
-    changed = 0
     waiting = list(
         CallEvent.objects.filter(open_waiting_calls(now), source=SIMULATED).order_by("at", "id")
     )
+    if not waiting:
+        return 0
+    kinds_of: dict[str, set[str]] = {}
+    offered_of: dict[str, datetime] = {}
+    for call_id, kind, when in CallEvent.objects.filter(
+        call_id__in=[q.call_id for q in waiting]
+    ).values_list("call_id", "kind", "at"):
+        kinds_of.setdefault(call_id, set()).add(kind)
+        if kind == EventKind.OFFERED:
+            offered_of[call_id] = when
+    someone_ready = AgentStatus.objects.filter(state=AgentState.READY).exists()
+    changed = 0
     for queued in waiting:
+        offered = offered_of.get(queued.call_id, queued.at)
+        patience = int(queued.raw.get("patience") or PATIENCE_SECONDS)
+        busy_after = int(queued.raw.get("busy_after") or BUSY_AFTER_SECONDS)
+        busy_at = offered + timedelta(seconds=busy_after)
+        give_up_at = offered + timedelta(seconds=patience)
+        busy_due = (
+            EventKind.BUSY_MESSAGE not in kinds_of.get(queued.call_id, set())
+            and busy_at <= now
+            and busy_at < give_up_at
+        )
+        if not (busy_due or give_up_at <= now or someone_ready):
+            continue
         with transaction.atomic():
             row = CallEvent.objects.select_for_update().filter(pk=queued.pk).first()
             kinds = set(
@@ -208,23 +237,14 @@ def tick(now: datetime | None = None) -> int:
             )
             if row is None or kinds & {EventKind.ANSWERED, EventKind.ABANDONED, EventKind.ENDED}:
                 continue
-            offered = (
-                CallEvent.objects.filter(call_id=queued.call_id, kind=EventKind.OFFERED)
-                .values_list("at", flat=True)
-                .first()
-            ) or queued.at
-            patience = int(queued.raw.get("patience") or PATIENCE_SECONDS)
-            busy_after = int(queued.raw.get("busy_after") or BUSY_AFTER_SECONDS)
             call = _Call(queued.call_id, queued.caller, live=True)
-            busy_at = offered + timedelta(seconds=busy_after)
-            give_up_at = offered + timedelta(seconds=patience)
             if EventKind.BUSY_MESSAGE not in kinds and busy_at <= now and busy_at < give_up_at:
                 call.emit(EventKind.BUSY_MESSAGE, busy_at)
             if give_up_at <= now:
                 call.emit(EventKind.ABANDONED, give_up_at, wait_seconds=patience)
                 changed += 1
                 continue
-            agent = _ready_agent()
+            agent = _ready_agent() if someone_ready else None
             if agent is not None:
                 call.emit(
                     EventKind.ANSWERED,
@@ -233,6 +253,8 @@ def tick(now: datetime | None = None) -> int:
                     wait_seconds=int((now - offered).total_seconds()),
                 )
                 changed += 1
+            else:
+                someone_ready = False  # taken by an earlier call in this round
     return changed
 
 

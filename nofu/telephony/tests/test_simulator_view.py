@@ -22,7 +22,7 @@ class SimulatorViewTests(BaseTestCase):
         r = self.client.get("/telephony/simulator")
         self.assertContains(r, "大野 オリビア")
         self.assertContains(r, "モニター")
-        self.assertContains(r, "09011112222")  # waiting
+        self.assertContains(r, "090-1111-2222")  # waiting, as people read it
         self.assertContains(r, "千葉 花子")  # the datalist of known numbers
         self.assertContains(r, "本日の応答率")
 

@@ -13,6 +13,10 @@
   var shownCall = null;
   var since = null;
   var baseTitle = document.title;
+  // Requests overlap (the poll, a button): an answer older than the one shown is stale.
+  var sent = 0;
+  var shown = 0;
+  function fresh(n) { if (n < shown) return false; shown = n; return true; }
 
   function text(node, value) { node.textContent = value == null ? "" : String(value); }
 
@@ -73,7 +77,8 @@
       list.appendChild(more);
     }
     var open = el("sp-open");
-    open.hidden = !call.inbound_url;
+    var here = call.inbound_url && new URL(call.inbound_url, location.href).href === location.href;
+    open.hidden = !call.inbound_url || here;
     if (call.inbound_url) open.href = call.inbound_url;
     banner.classList.toggle("sp-live", ringing);
     banner.hidden = false;
@@ -112,6 +117,7 @@
   }
 
   function poll() {
+    var n = ++sent;
     fetch(meUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) {
         if (r.redirected || r.status === 401 || r.status === 403) {
@@ -122,7 +128,7 @@
         if (!r.ok) throw new Error(String(r.status));
         return r.json();
       })
-      .then(function (me) { if (me) { showError(""); render(me); } })
+      .then(function (me) { if (me && fresh(n)) { showError(""); render(me); } })
       .catch(function () { showError("電話の状態を取得できません。再試行しています…"); })
       .then(schedule);
   }
@@ -135,10 +141,11 @@
     var data = new FormData(form);
     if (ev.submitter && ev.submitter.name) data.append(ev.submitter.name, ev.submitter.value);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    var n = ++sent;
     fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.json().catch(function () { return { ok: false, message: "操作できませんでした（" + r.status + "）。" }; }); })
       .then(function (body) {
-        if (body.ok) { showError(""); if (body.me) render(body.me); }
+        if (body.ok) { showError(""); if (body.me && fresh(n)) render(body.me); }
         else showError(body.message);
       })
       .catch(function () { showError("通信できませんでした。もう一度操作してください。"); })
