@@ -124,7 +124,7 @@ def opening(o: Outcome) -> str:
         else:
             text = f"{caller}より{src}電話。"
         if o.inquiry:
-            text += f"問合せ内容：{o.inquiry}。"
+            text += f"「{o.inquiry}」について問合せがあり、説明した。"
         return text
     if o.kind == "mail":
         return ""
