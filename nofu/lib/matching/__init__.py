@@ -7,6 +7,11 @@ joining two conflicting identities. Uncertain pairs go to a review queue.
 
     result = match_records(records)              # a population; fits a model
     later = match_incremental(result, new_rows)  # the same answer as a full run
+    result.save(folder); MatchResult.load(folder)  # keep the state between imports
+
+`result.clusters` (source, key, cluster) gives each record its payer; `result.links` the
+sure links with weight, probability and Japanese reasons; `result.review` the uncertain
+pairs of payers for a supervisor. `Decision`s (same / different) are obeyed by every run.
 """
 
 from ._features import FIELDS, JAPANESE_HEADERS, Record, records_frame
