@@ -155,3 +155,18 @@ class BurstTests(BaseTestCase):
         ready(self.olivia)
         calls = simulate_burst(3, live=True, force_open=True, seed=1)
         self.assertEqual([c.outcome for c in calls], [ANSWERED, QUEUED, QUEUED])
+
+
+class TickTests(BaseTestCase):
+    def test_nothing_due_changes_nothing(self) -> None:
+        simulate_inbound("0432455000", at=OPEN, patience=60, busy_after=20)
+        before = CallEvent.objects.count()
+        self.assertEqual(tick(OPEN + timedelta(seconds=5)), 0)
+        self.assertEqual(CallEvent.objects.count(), before)
+
+    def test_one_ready_operator_takes_one_call(self) -> None:
+        simulate_inbound("0432455000", at=OPEN, patience=120)
+        simulate_inbound("0432455001", at=OPEN, patience=120)
+        ready(self.olivia, since=OPEN + timedelta(seconds=1))
+        self.assertEqual(tick(OPEN + timedelta(seconds=2)), 1)
+        self.assertEqual(CallEvent.objects.filter(kind=K.ANSWERED).count(), 1)
