@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed
 
 run: setup db demo serve
 
+# A file, not :memory:, so the live server's threads in browser tests never share one
+# SQLite connection (that gave rare "database table is locked" errors).
 test: setup system-deps
-	$(BIN)/pytest
+	mkdir -p var
+	NOFU_TEST_SQLITE=$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
 
 setup: $(STAMP)
 
