@@ -22,6 +22,7 @@ from nofu.calllists.models import (
     CallHold,
     CallList,
     ClosedDay,
+    ListMember,
     ListVersion,
     MonthPlan,
     Session,
@@ -199,7 +200,21 @@ def list_version_create(
         raise ValidationError(f"延滞金を計算できない期別があります：{e}") from e
     version.member_count, version.total_owed, version.total_late_charge = count, total, late
     version.build_seconds = round(seconds, 3)
-    version.save(update_fields=["member_count", "total_owed", "total_late_charge", "build_seconds"])
+    previous = call_list.versions.filter(number=number - 1).first()
+    if previous is not None:
+        now_in = set(ListMember.objects.filter(version=version).values_list("payer_id", flat=True))
+        before = set(ListMember.objects.filter(version=previous).values_list("payer_id", flat=True))
+        version.added, version.removed = len(now_in - before), len(before - now_in)
+    version.save(
+        update_fields=[
+            "member_count",
+            "total_owed",
+            "total_late_charge",
+            "build_seconds",
+            "added",
+            "removed",
+        ]
+    )
     audit_record(
         actor=actor,
         action="calllist.create",
@@ -250,6 +265,7 @@ def list_version_publish(
         version.published_at, version.published_by = now, actor
     version.save(update_fields=["status", "audience", "priority", "published_at", "published_by"])
     version.operators.set(operators if audience == Audience.NAMED else [])
+    transaction.on_commit(_analyze_members)
     names = "、".join(str(o) for o in operators)
     audit_record(
         actor=actor,
@@ -264,6 +280,17 @@ def list_version_publish(
         request=request,
     )
     return version
+
+
+def _analyze_members() -> None:
+    """Fresh planner statistics once a large snapshot goes live: with the old ones PostgreSQL
+    thinks the version is tiny and sorts all of it for every offer instead of walking the
+    (version, rank) index and stopping at the first free payer."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {ListMember._meta.db_table}")
 
 
 @transaction.atomic

@@ -134,8 +134,7 @@ class Conditions:
 # --- the query ------------------------------------------------------------------------------
 
 
-def installments_matching(c: Conditions, *, as_of: date, now: datetime) -> QuerySet:
-    """Installments that match installment conditions and whose payer matches payer conditions."""
+def _installment_filters(c: Conditions, *, as_of: date) -> QuerySet:
     qs = Installment.objects.filter(unpaid__gt=0)
     if c.overdue_only:
         qs = qs.filter(due_date__lt=as_of)
@@ -145,10 +144,26 @@ def installments_matching(c: Conditions, *, as_of: date, now: datetime) -> Query
         qs = qs.filter(fiscal_year__gte=c.fiscal_year_from)
     if c.fiscal_year_to:
         qs = qs.filter(fiscal_year__lte=c.fiscal_year_to)
-    return qs.filter(payer_id__in=payers_matching(c, now=now).values("pk"))
+    return qs
 
 
-def payers_matching(c: Conditions, *, now: datetime) -> QuerySet:
+def installments_matching(c: Conditions, *, as_of: date, now: datetime) -> QuerySet:
+    """Installments that match installment conditions and whose payer matches payer conditions."""
+    qs = _installment_filters(c, as_of=as_of)
+    if c.phone == "valid":
+        qs = qs.filter(Exists(_valid_phones(OuterRef("payer_id"))))
+    payers = payers_matching(c, now=now, phone=False)
+    if payers is not None:
+        qs = qs.filter(payer_id__in=payers.values("pk"))
+    return qs
+
+
+def _valid_phones(payer: Any) -> QuerySet:
+    return Phone.objects.filter(payer_id=payer).exclude(status=PhoneStatus.INVALID)
+
+
+def payers_matching(c: Conditions, *, now: datetime, phone: bool = True) -> QuerySet | None:
+    """Payers matching the payer conditions; None when there are none (every payer matches)."""
     qs = Payer.objects.all()
     if c.wards:
         wards = [w for w in c.wards if w in CHIBA_WARDS]
@@ -173,12 +188,8 @@ def payers_matching(c: Conditions, *, now: datetime) -> QuerySet:
         qs = qs.filter(
             Exists(ContactEvent.objects.filter(payer_id=OuterRef("pk"), language__in=c.languages))
         )
-    if c.phone == "valid":
-        qs = qs.filter(
-            Exists(
-                Phone.objects.filter(payer_id=OuterRef("pk")).exclude(status=PhoneStatus.INVALID)
-            )
-        )
+    if phone and c.phone == "valid":
+        qs = qs.filter(Exists(_valid_phones(OuterRef("pk"))))
     if c.account_transfer in ("yes", "no"):
         qs = qs.filter(account_transfer=c.account_transfer == "yes")
     contacts = ContactEvent.objects.filter(payer_id=OuterRef("pk"))
@@ -204,13 +215,15 @@ def payers_matching(c: Conditions, *, now: datetime) -> QuerySet:
             qs = qs.filter(pk__in=calls.filter(n__gte=c.attempts_min).values("payer_id"))
         if c.attempts_max is not None:
             qs = qs.exclude(pk__in=calls.filter(n__gt=c.attempts_max).values("payer_id"))
-    return qs
+    return qs if qs.query.where else None
 
 
-def grouped(c: Conditions, *, as_of: date, now: datetime) -> QuerySet:
-    """One row per payer: owed on the matching installments and how many of them."""
+def grouped(c: Conditions, *, as_of: date) -> QuerySet:
+    """One row per payer: owed on the matching installments and how many of them (before
+    payer conditions, which `_ranked_sql` applies to the grouped rows: cheaper than joining
+    every installment to its payer)."""
     qs = (
-        installments_matching(c, as_of=as_of, now=now)
+        _installment_filters(c, as_of=as_of)
         .order_by()
         .values("payer_id")
         .annotate(owed=Sum("unpaid"), n=Count("id"))
@@ -237,9 +250,13 @@ class Extraction:
 
 
 def _fetch(qs: QuerySet, columns: list[str]) -> pl.DataFrame:
-    """A queryset's rows without model overhead: COPY … TO STDOUT as CSV on PostgreSQL
-    (read by Polars), the raw cursor on SQLite."""
     sql, params = qs.query.sql_with_params()
+    return _fetch_sql(sql, list(params), columns)
+
+
+def _fetch_sql(sql: str, params: list[Any], columns: list[str]) -> pl.DataFrame:
+    """Rows without model overhead: COPY … TO STDOUT as CSV on PostgreSQL (read by Polars),
+    the raw cursor on SQLite."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             buf = io.BytesIO()
@@ -270,8 +287,8 @@ def work_mem() -> None:
 def extract(c: Conditions, *, as_of: date, now: datetime) -> Extraction:
     t0 = time.perf_counter()
     if c.order == ListOrder.TOTAL_OWED:
-        qs = grouped(c, as_of=as_of, now=now).values_list("payer_id", "owed", "n")
-        df = _fetch(qs, ["payer_id", "owed", "n"]).with_columns(
+        sql, params = _ranked_sql(c, as_of=as_of, now=now)
+        df = _fetch_sql(sql, params, ["payer_id", "owed", "n", "rank"]).with_columns(
             pl.col("payer_id").cast(pl.Int64),
             pl.col("owed").cast(pl.Int64),
             pl.col("n").cast(pl.Int64),
@@ -354,15 +371,33 @@ class Preview:
 
 def _ranked_sql(c: Conditions, *, as_of: date, now: datetime) -> tuple[str, list[Any]]:
     """The default order (total owed, highest first) as SQL: payer_id, owed, n, "rank"."""
-    qs = grouped(c, as_of=as_of, now=now).values_list("payer_id", "owed", "n")
+    inner, params = (
+        grouped(c, as_of=as_of).values_list("payer_id", "owed", "n").query.sql_with_params()
+    )
+    params = list(params)
+    where: list[str] = []
+    if c.phone == "valid":
+        phones = Phone._meta.db_table
+        where.append(
+            f"EXISTS (SELECT 1 FROM {phones} ph WHERE ph.payer_id = g.payer_id AND ph.status <> %s)"
+        )
+        params.append(PhoneStatus.INVALID.value)
+    payers = payers_matching(c, now=now, phone=False)
+    if payers is not None:
+        psql, pparams = payers.values("pk").query.sql_with_params()
+        where.append(f"g.payer_id IN ({psql})")
+        params.extend(pparams)
+    sql = f"SELECT g.payer_id, g.owed, g.n FROM ({inner}) g"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     if c.limit:
-        qs = qs.order_by("-owed", "payer_id")[: c.limit]
-    inner, params = qs.query.sql_with_params()
+        sql += " ORDER BY g.owed DESC, g.payer_id LIMIT %s"
+        params.append(c.limit)
     return (
-        "SELECT g.payer_id, g.owed, g.n, "
-        'ROW_NUMBER() OVER (ORDER BY g.owed DESC, g.payer_id) AS "rank" '
-        f"FROM ({inner}) g",
-        list(params),
+        "SELECT r.payer_id, r.owed, r.n, "
+        'ROW_NUMBER() OVER (ORDER BY r.owed DESC, r.payer_id) AS "rank" '
+        f"FROM ({sql}) r",
+        params,
     )
 
 

@@ -141,6 +141,9 @@ class ListVersion(models.Model):
     total_owed = models.BigIntegerField("対象未納額合計", default=0)
     total_late_charge = models.BigIntegerField("延滞金合計", null=True, blank=True)
     build_seconds = models.FloatField("作成秒数", default=0)
+    # against the previous version of the same list, counted when this one was made
+    added = models.IntegerField("前の版からの追加", null=True, blank=True)
+    removed = models.IntegerField("前の版からの除外", null=True, blank=True)
     status = models.CharField(
         "状態", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
@@ -190,8 +193,25 @@ class MemberStatus(models.TextChoices):
 class ListMember(models.Model):
     """One payer of one version as extracted (rank, amounts), and where the work stands."""
 
-    version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="members")
-    payer = models.ForeignKey("payers.Payer", on_delete=models.PROTECT, related_name="+")
+    # No database-level foreign keys: a snapshot writes hundreds of thousands of members at
+    # once, and PostgreSQL checks each reference at commit by locking the payer row (FOR KEY
+    # SHARE) — seconds of work for rows that come straight from the installments' payers and
+    # from the version made in the same transaction. Django still protects / cascades.
+    # Nor an index per key: (version, rank) below serves every look-up by version.
+    version = models.ForeignKey(
+        ListVersion,
+        on_delete=models.CASCADE,
+        related_name="members",
+        db_constraint=False,
+        db_index=False,
+    )
+    payer = models.ForeignKey(
+        "payers.Payer",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     rank = models.IntegerField("順位")
     owed = models.BigIntegerField("対象未納額")
     late_charge = models.BigIntegerField("延滞金", default=0)
@@ -212,7 +232,6 @@ class ListMember(models.Model):
         indexes = [
             # the queue walks a version in rank order; the list page pages through it
             models.Index(fields=["version", "rank"], name="member_version_rank"),
-            models.Index(fields=["payer"], name="member_payer"),
         ]
 
 
@@ -238,6 +257,19 @@ class Lease(models.Model):
 
     class Meta:
         verbose_name = "架電中"
+
+
+class PayerWait(models.Model):
+    """Until when a payer waits after an offer, whichever list offered them: a payer skipped
+    or unanswered in one list is not offered from another a minute later."""
+
+    payer = models.OneToOneField("payers.Payer", on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField("次回架電可能")
+    note = models.CharField("理由", max_length=200)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "再架電待ち"
 
 
 class Callback(models.Model):

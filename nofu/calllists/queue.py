@@ -236,6 +236,8 @@ def _facts(payer_id: int, now: datetime) -> Facts:
         hold_reason=r[4] or "",
         paid_on=sql.d(r[5]),
         callback_at=sql.dt(r[6]),
+        wait_until=sql.dt(r[7]),
+        wait_note=r[8] or "",
     )
     for at, kind, result in sql.rows(sql.FACT_CONTACTS, [payer_id, sql.p_dt(now - CONTACT_WINDOW)]):
         f.contacts.append(Contact(sql.dt(at), kind, result))  # type: ignore[arg-type]
@@ -311,15 +313,8 @@ def _settle(lease: _Held, now: datetime, days: planning.Days) -> None:
         )
         if o.status == MemberStatus.PENDING and o.next_at:
             sql.run(
-                sql.HOLD_ELSEWHERE,
-                [
-                    sql.p_dt(o.next_at),
-                    o.note[:200],
-                    sql.p_dt(now),
-                    lease.payer_id,
-                    lease.member_id,
-                    sql.p_dt(o.next_at),
-                ],
+                sql.WAIT_SET,
+                [lease.payer_id, sql.p_dt(o.next_at), o.note[:200], sql.p_dt(now)],
             )
     if lease.callback_id and (contacts or promised):
         Callback.objects.filter(pk=lease.callback_id, done_at__isnull=True).update(done_at=now)

@@ -61,6 +61,8 @@ class Facts:
     hold_reason: str = ""
     paid_on: date | None = None  # latest payment
     callback_at: datetime | None = None  # an open callback
+    wait_until: datetime | None = None  # after the last offer (PayerWait)
+    wait_note: str = ""
     contacts: list[Contact] = field(default_factory=list)  # recent, newest first
 
 
@@ -117,6 +119,8 @@ def decide(
         return later(_day_start(until), f"納付あり（{md(f.paid_on)}）")
     if not f.valid_phone:
         return Decision(False, "有効な電話番号なし", final=MemberStatus.SKIPPED)
+    if f.wait_until is not None and now < f.wait_until:
+        return later(f.wait_until, f.wait_note or "再架電待ち")
     if f.callback_at is not None:
         return later(f.callback_at + timedelta(hours=1), f"折り返し予約あり（{md(f.callback_at)}）")
     if listed_since is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection
 from django.utils.dateparse import parse_date, parse_datetime
 
-from nofu.calllists.models import Callback, CallHold, Lease, ListMember, ListVersion
+from nofu.calllists.models import Callback, CallHold, Lease, ListMember, ListVersion, PayerWait
 from nofu.calls.models import ContactEvent, PaymentPromise
 from nofu.payers.models import Installment, Payer, Payment, Phone
 from nofu.telephony.models import AgentStatus
@@ -36,6 +36,7 @@ PHONE = Phone._meta.db_table
 PAYMENT = Payment._meta.db_table
 INSTALLMENT = Installment._meta.db_table
 AGENT = AgentStatus._meta.db_table
+WAIT = PayerWait._meta.db_table
 
 
 def _pg() -> bool:
@@ -119,11 +120,10 @@ MEMBER_SETTLE = (
 MEMBER_DEFER = (
     f"UPDATE {MEMBER} SET status = %s, next_at = %s, note = %s, updated_at = %s WHERE id = %s"
 )
-HOLD_ELSEWHERE = (
-    f"UPDATE {MEMBER} SET next_at = %s, note = %s, updated_at = %s "
-    f"WHERE payer_id = %s AND status = 'pending' AND id <> %s "
-    f"AND (next_at IS NULL OR next_at < %s) "
-    f"AND version_id IN (SELECT id FROM {VERSION} WHERE status = 'published')"
+WAIT_SET = (
+    f'INSERT INTO {WAIT} (payer_id, "until", note, updated_at) VALUES (%s, %s, %s, %s) '
+    'ON CONFLICT (payer_id) DO UPDATE SET "until" = excluded."until", note = excluded.note, '
+    "updated_at = excluded.updated_at"
 )
 LEASE_DELETE = f"DELETE FROM {LEASE} WHERE id = %s"
 LEASE_INSERT = (
@@ -160,7 +160,7 @@ def candidate() -> str:
         f"WHERE m.version_id = %s AND m.status = 'pending' AND m.\"rank\" > %s "
         f"AND (m.next_at IS NULL OR m.next_at <= %s) "
         f"AND NOT EXISTS (SELECT 1 FROM {LEASE} l WHERE l.payer_id = m.payer_id "
-        f'AND l.expires_at > %s) ORDER BY m."rank" LIMIT 1' + skip_locked()
+        f'AND l.expires_at > %s) ORDER BY m.version_id, m."rank" LIMIT 1' + skip_locked()
     )
 
 
@@ -176,8 +176,9 @@ FACTS = (
     f"(SELECT MAX(pa.paid_on) FROM {PAYMENT} pa JOIN {INSTALLMENT} i ON i.id = pa.installment_id "
     f"WHERE i.payer_id = p.id AND pa.amount > 0), "
     f"(SELECT MIN(cb.due_at) FROM {CALLBACK} cb WHERE cb.payer_id = p.id "
-    f"AND cb.done_at IS NULL AND cb.cancelled_at IS NULL) "
-    f"FROM {PAYER} p WHERE p.id = %s"
+    f"AND cb.done_at IS NULL AND cb.cancelled_at IS NULL), "
+    f'w."until", w.note '
+    f"FROM {PAYER} p LEFT JOIN {WAIT} w ON w.payer_id = p.id WHERE p.id = %s"
 )
 FACT_CONTACTS = (
     f'SELECT "at", kind, result FROM {CONTACT} WHERE payer_id = %s AND "at" >= %s '

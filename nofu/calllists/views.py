@@ -226,11 +226,8 @@ def version(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     diff = None
-    if previous is not None:
-        same = ListMember.objects.filter(version=previous, payer_id=OuterRef("payer_id"))
-        added = ListMember.objects.filter(version=v).exclude(Exists(same)).count()
-        kept = v.member_count - added
-        diff = {"previous": previous, "added": added, "removed": previous.member_count - kept}
+    if previous is not None and v.added is not None:
+        diff = {"previous": previous, "added": v.added, "removed": v.removed}
     audit_record(
         actor=request.user,
         action="calllist.view",

@@ -110,6 +110,17 @@ class OfferTests(QueueTestCase):
         self.release(self.oscar)
         self.assertEqual(self.next(self.oscar, WED + timedelta(minutes=31)).payer, first)
 
+    def test_a_payer_skipped_in_one_list_waits_in_the_others_too(self) -> None:
+        self.publish(Conditions(limit=1), name="A", priority=1)
+        self.publish(Conditions(limit=1), name="B", priority=2)  # the same payer
+        self.assertEqual(self.next(self.olivia).list_name, "A（第1版）")
+        self.release(self.olivia)
+        self.assertIsNone(self.next(self.oscar))  # not from B either, for 30 minutes
+        self.assertEqual(
+            ListMember.objects.get(version__call_list__name="B").note, "見送り（6/10 10:00）"
+        )
+        self.assertEqual(self.next(self.oscar, WED + timedelta(minutes=31)).payer, self.payers[0])
+
     def test_named_operators_only(self) -> None:
         self.publish(audience=Audience.NAMED, operators=[self.oscar])
         self.assertIsNone(self.next(self.olivia))
