@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -110,13 +110,13 @@ def _from_callbacks(operator: Any, now: datetime) -> Offer | None:
         [sql.p_dt(now), operator.pk, sql.p_dt(now - POLICY.callback_open_after), sql.p_dt(now)],
     )
     for cb_id, payer_id, due_at, note in due:
-        facts = _facts(payer_id, now)
+        facts, payer = _facts(payer_id, now)
         if facts.hold_end and facts.hold_end >= timezone.localdate(now):
             continue  # a hold wins; the callback waits (the manager sees it on the hold)
         when = timezone.localtime(sql.dt(due_at))
         reason = f"折り返し予約（{when:%H:%M}）" + (f"：{note}" if note else "")
         if _lease(operator, payer_id, now, reason=reason, callback_id=cb_id):
-            return Offer(payer=Payer.objects.get(pk=payer_id), reason=reason, list_name="折り返し")
+            return Offer(payer=payer, reason=reason, list_name="折り返し")  # type: ignore[arg-type]
     return None
 
 
@@ -148,14 +148,15 @@ def _from_lists(operator: Any, now: datetime, days: planning.Days) -> Offer | No
                 break
             member_id, payer_id, rank, owed, note = row
             after = rank
-            d = decide(_facts(payer_id, now), now, days, listed_since=listed_since)
+            facts, payer = _facts(payer_id, now)
+            d = decide(facts, now, days, listed_since=listed_since)
             if d.ok:
                 reason = f"{list_name} {rank:,}番目・対象未納額 {owed:,}円"
                 if note:
                     reason += f"（前回：{note}）"
                 if _lease(operator, payer_id, now, reason=reason, member_id=member_id):
                     return Offer(
-                        payer=Payer.objects.get(pk=payer_id),
+                        payer=payer,  # type: ignore[arg-type]
                         reason=reason,
                         list_name=f"{list_name}（第{number}版）",
                     )
@@ -221,27 +222,33 @@ def _show(operator: Any, payer: Payer | None, now: datetime) -> None:
 # --- facts about payers ---------------------------------------------------------------------
 
 
-def _facts(payer_id: int, now: datetime) -> Facts:
-    """What the rules need about a payer: one statement on the payer, one on contacts."""
+def _facts(payer_id: int, now: datetime) -> tuple[Facts, Payer | None]:
+    """What the rules need about a payer, and the payer (other fields load on access)."""
     today = sql.p_d(timezone.localdate(now))
-    r = sql.one(sql.FACTS, [today, today, today, today, payer_id])
+    since = sql.p_dt(now - CONTACT_WINDOW)
+    params = [today, today, today, today, *([since] if sql.is_pg() else []), payer_id]
+    r = sql.one(sql.facts(), params)
     if r is None:
-        return Facts(payer_id=payer_id, total_unpaid=0)
+        return Facts(payer_id=payer_id, total_unpaid=0), None
+    k = len(sql.PAYER_FIELDS)
+    payer = Payer.from_db(connection.alias, sql.PAYER_FIELDS, r[:k])
+    r = r[k:]
     f = Facts(
         payer_id=payer_id,
-        total_unpaid=r[0],
-        valid_phone=bool(r[1]),
-        promise_on=sql.d(r[2]),
-        hold_end=sql.d(r[3]),
-        hold_reason=r[4] or "",
-        paid_on=sql.d(r[5]),
-        callback_at=sql.dt(r[6]),
-        wait_until=sql.dt(r[7]),
-        wait_note=r[8] or "",
+        total_unpaid=payer.total_unpaid,
+        valid_phone=bool(r[0]),
+        promise_on=sql.d(r[1]),
+        hold_end=sql.d(r[2]),
+        hold_reason=r[3] or "",
+        paid_on=sql.d(r[4]),
+        callback_at=sql.dt(r[5]),
+        wait_until=sql.dt(r[6]),
+        wait_note=r[7] or "",
     )
-    for at, kind, result in sql.rows(sql.FACT_CONTACTS, [payer_id, sql.p_dt(now - CONTACT_WINDOW)]):
+    found = r[8] if sql.is_pg() else sql.rows(sql.FACT_CONTACTS, [payer_id, since])
+    for at, kind, result in found or ():
         f.contacts.append(Contact(sql.dt(at), kind, result))  # type: ignore[arg-type]
-    return f
+    return f, payer
 
 
 # --- settling an offer ----------------------------------------------------------------------

@@ -43,6 +43,9 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
+is_pg = _pg
+
+
 def lock_of(alias: str) -> str:
     return f" FOR UPDATE OF {alias}" if _pg() else ""
 
@@ -164,22 +167,42 @@ def candidate() -> str:
     )
 
 
-FACTS = (
-    f"SELECT p.total_unpaid, "
-    f"EXISTS (SELECT 1 FROM {PHONE} ph WHERE ph.payer_id = p.id AND ph.status <> 'invalid'), "
-    f"(SELECT MAX(pr.promised_on) FROM {PROMISE} pr WHERE pr.payer_id = p.id "
-    f"AND pr.status = 'open'), "
-    f'(SELECT h."end" FROM {HOLD} h WHERE h.payer_id = p.id AND h.lifted_at IS NULL '
-    f'AND h."start" <= %s AND h."end" >= %s ORDER BY h."end" DESC LIMIT 1), '
-    f"(SELECT h.reason FROM {HOLD} h WHERE h.payer_id = p.id AND h.lifted_at IS NULL "
-    f'AND h."start" <= %s AND h."end" >= %s ORDER BY h."end" DESC LIMIT 1), '
-    f"(SELECT MAX(pa.paid_on) FROM {PAYMENT} pa JOIN {INSTALLMENT} i ON i.id = pa.installment_id "
-    f"WHERE i.payer_id = p.id AND pa.amount > 0), "
-    f"(SELECT MIN(cb.due_at) FROM {CALLBACK} cb WHERE cb.payer_id = p.id "
-    f"AND cb.done_at IS NULL AND cb.cancelled_at IS NULL), "
-    f'w."until", w.note '
-    f"FROM {PAYER} p LEFT JOIN {WAIT} w ON w.payer_id = p.id WHERE p.id = %s"
-)
+PAYER_FIELDS = ["id", "kind", "name", "name_kana", "total_unpaid", "open_installments"]
+
+
+def facts() -> str:
+    """Everything the rules need about one payer, and the payer's own row for the offer.
+
+    On PostgreSQL the recent contacts come along as one JSON array (one statement per
+    candidate instead of two); SQLite reads them with FACT_CONTACTS.
+    """
+    contacts = (
+        '(SELECT json_agg(json_build_array(c."at", c.kind, c.result) '
+        f'ORDER BY c."at" DESC, c.id DESC) FROM {CONTACT} c '
+        'WHERE c.payer_id = p.id AND c."at" >= %s)'
+        if _pg()
+        else "NULL"
+    )
+    columns = ", ".join(f"p.{f}" for f in PAYER_FIELDS)
+    return (
+        f"SELECT {columns}, "
+        f"EXISTS (SELECT 1 FROM {PHONE} ph WHERE ph.payer_id = p.id AND ph.status <> 'invalid'), "
+        f"(SELECT MAX(pr.promised_on) FROM {PROMISE} pr WHERE pr.payer_id = p.id "
+        f"AND pr.status = 'open'), "
+        f'(SELECT h."end" FROM {HOLD} h WHERE h.payer_id = p.id AND h.lifted_at IS NULL '
+        f'AND h."start" <= %s AND h."end" >= %s ORDER BY h."end" DESC LIMIT 1), '
+        f"(SELECT h.reason FROM {HOLD} h WHERE h.payer_id = p.id AND h.lifted_at IS NULL "
+        f'AND h."start" <= %s AND h."end" >= %s ORDER BY h."end" DESC LIMIT 1), '
+        f"(SELECT MAX(pa.paid_on) FROM {PAYMENT} pa "
+        f"JOIN {INSTALLMENT} i ON i.id = pa.installment_id "
+        f"WHERE i.payer_id = p.id AND pa.amount > 0), "
+        f"(SELECT MIN(cb.due_at) FROM {CALLBACK} cb WHERE cb.payer_id = p.id "
+        f"AND cb.done_at IS NULL AND cb.cancelled_at IS NULL), "
+        f'w."until", w.note, {contacts} '
+        f"FROM {PAYER} p LEFT JOIN {WAIT} w ON w.payer_id = p.id WHERE p.id = %s"
+    )
+
+
 FACT_CONTACTS = (
     f'SELECT "at", kind, result FROM {CONTACT} WHERE payer_id = %s AND "at" >= %s '
     f'ORDER BY "at" DESC, id DESC'
