@@ -336,6 +336,8 @@ def main() -> None:
     say(f"{Payer.objects.count():,} payers, {Installment.objects.count():,} installments, "
         f"{Phone.objects.count():,} phones")  # fmt: skip
     say(call_list(args.list))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")  # fresh statistics after earlier runs' writes
     cookies = sessions(args.operators)
     rng = random.Random(4)
     ids = list(Payer.objects.values_list("id", flat=True)[:300_000])
