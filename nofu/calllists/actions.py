@@ -25,6 +25,7 @@ from nofu.calllists.models import (
     ListMember,
     ListVersion,
     MonthPlan,
+    PayerWait,
     Session,
     SessionKind,
     VersionStatus,
@@ -265,6 +266,7 @@ def list_version_publish(
         version.published_at, version.published_by = now, actor
     version.save(update_fields=["status", "audience", "priority", "published_at", "published_by"])
     version.operators.set(operators if audience == Audience.NAMED else [])
+    _carry_waits(version)
     transaction.on_commit(_analyze_members)
     names = "、".join(str(o) for o in operators)
     audit_record(
@@ -280,6 +282,21 @@ def list_version_publish(
         request=request,
     )
     return version
+
+
+def _carry_waits(version: ListVersion) -> None:
+    """Payers still waiting after an offer from another list (PayerWait) wait here too —
+    marked in one statement, so the first offers do not walk past them one by one."""
+    from django.db import connection
+
+    members, waits = ListMember._meta.db_table, PayerWait._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f'UPDATE {members} SET next_at = w."until", note = w.note FROM {waits} w '
+            f"WHERE {members}.version_id = %s AND {members}.status = 'pending' "
+            f'AND w.payer_id = {members}.payer_id AND w."until" > %s',
+            [version.pk, connection.ops.adapt_datetimefield_value(clock.now())],
+        )
 
 
 def _analyze_members() -> None:

@@ -121,6 +121,15 @@ class OfferTests(QueueTestCase):
         )
         self.assertEqual(self.next(self.oscar, WED + timedelta(minutes=31)).payer, self.payers[0])
 
+    def test_a_list_published_later_carries_the_waits(self) -> None:
+        self.publish(Conditions(limit=1), name="A")
+        self.next(self.olivia)
+        self.release(self.olivia)
+        b = self.publish(Conditions(limit=1), name="B")
+        m = ListMember.objects.get(version=b)
+        self.assertEqual(m.next_at, WED + timedelta(minutes=30))
+        self.assertEqual(m.note, "見送り（6/10 10:00）")
+
     def test_named_operators_only(self) -> None:
         self.publish(audience=Audience.NAMED, operators=[self.oscar])
         self.assertIsNone(self.next(self.olivia))
