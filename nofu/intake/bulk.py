@@ -73,18 +73,6 @@ def temp_ids(name: str, ids: Iterable[int]) -> None:
     bulk_insert(name, ["id"], ((i,) for i in sorted(set(ids))))
 
 
-def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    with connection.cursor() as cur:
-        chunk: list[Sequence[Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= BATCH:
-                cur.executemany(sql, chunk)
-                chunk = []
-        if chunk:
-            cur.executemany(sql, chunk)
-
-
 def frame_insert(table: str, frame: pl.DataFrame) -> int:
     """Writes a frame whose columns are named like the table's: one COPY stream on
     PostgreSQL (Polars writes the CSV), executemany on SQLite."""
