@@ -4,6 +4,9 @@
 (a later import batch) are not yet inside it, so they are taken off here; once the city
 sends the row again, its new 未納額 has them and the row's batch is the newer one. The late
 charge is today's, from the charges app (on the amount at handover with payments since).
+With `on` (the day the payer says they will pay), each installment also carries the charge
+on that day, so the operator can quote the sum to bring. A charge that cannot be computed
+(next year's rate not yet entered) is shown as 計算不可 with the reason, never a failure.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from nofu.charges.services import LoadedRules, installment_late_charge
+from nofu.lib.entaikin import EntaikinError
 from nofu.lib.subjects import SUBJECTS
 from nofu.lib.wareki import to_wareki_fiscal_year
 from nofu.payers.models import Installment, Payment
@@ -27,12 +31,19 @@ from nofu.payers.models import Installment, Payment
 class OwedInstallment:
     inst: Installment
     principal: int  # 未納額 less payments the city has not yet reflected
-    late_charge: int  # current 延滞金 still owed
+    late_charge: int  # current 延滞金 still owed (0 when it cannot be computed)
     paid_since: int  # payments not yet in the city's figure
+    late_error: str = ""  # why the charge cannot be computed, in Japanese
+    late_charge_on: int | None = None  # the charge if paid on `Owed.on`
+    late_error_on: str = ""
 
     @property
     def total(self) -> int:
         return self.principal + self.late_charge
+
+    @property
+    def total_on(self) -> int | None:
+        return None if self.late_charge_on is None else self.principal + self.late_charge_on
 
     @property
     def open(self) -> bool:
@@ -61,6 +72,7 @@ class OwedReceivable:
 @dataclass
 class Owed:
     items: list[OwedInstallment] = field(default_factory=list)
+    on: date | None = None  # the chosen payment day, when one was asked for
 
     @property
     def by_id(self) -> dict[int, OwedInstallment]:
@@ -77,6 +89,23 @@ class Owed:
     @property
     def total(self) -> int:
         return self.principal + self.late_charge
+
+    @property
+    def late_charge_on(self) -> int | None:
+        if self.on is None:
+            return None
+        return sum(o.late_charge_on or 0 for o in self.items)
+
+    @property
+    def total_on(self) -> int | None:
+        on = self.late_charge_on
+        return None if on is None else self.principal + on
+
+    @property
+    def errors(self) -> list[str]:
+        """Distinct reasons some charge is missing; totals then leave those out."""
+        found = [e for o in self.items for e in (o.late_error, o.late_error_on) if e]
+        return list(dict.fromkeys(found))
 
     @property
     def open_items(self) -> list[OwedInstallment]:
@@ -128,18 +157,33 @@ def rules_loaded() -> LoadedRules:
 
 
 def owed_compute(
-    installments: Iterable[Installment], *, today: date, loaded: LoadedRules | None = None
+    installments: Iterable[Installment],
+    *,
+    today: date,
+    on: date | None = None,
+    loaded: LoadedRules | None = None,
 ) -> Owed:
     """Installments need their payments prefetched (`installments_owed_queryset`)."""
     loaded = loaded or rules_loaded()
     out = []
     for inst in installments:
         later = sum(p.amount for p in inst.payments.all() if p.batch_id > inst.batch_id)
-        principal = max(0, int(inst.unpaid) - int(later))
-        result = installment_late_charge(inst, today, loaded=loaded)
-        charge = max(0, result.charge_remaining)
-        out.append(OwedInstallment(inst, principal, charge, int(later)))
-    return Owed(out)
+        item = OwedInstallment(inst, max(0, int(inst.unpaid) - int(later)), 0, int(later))
+        try:
+            item.late_charge = _charge(inst, today, loaded)
+        except EntaikinError as exc:  # e.g. this year's rate not yet registered
+            item.late_error = str(exc)
+        if on is not None:
+            try:
+                item.late_charge_on = _charge(inst, on, loaded)
+            except EntaikinError as exc:  # e.g. next year's rate not yet registered
+                item.late_error_on = str(exc)
+        out.append(item)
+    return Owed(out, on=on)
+
+
+def _charge(inst: Installment, until: date, loaded: LoadedRules) -> int:
+    return max(0, installment_late_charge(inst, until, loaded=loaded).charge_remaining)
 
 
 OWED_FIELDS = (
@@ -180,5 +224,7 @@ def installments_owed_queryset(payer: Any) -> Any:
     )
 
 
-def payer_owed(payer: Any, *, today: date, loaded: LoadedRules | None = None) -> Owed:
-    return owed_compute(installments_owed_queryset(payer), today=today, loaded=loaded)
+def payer_owed(
+    payer: Any, *, today: date, on: date | None = None, loaded: LoadedRules | None = None
+) -> Owed:
+    return owed_compute(installments_owed_queryset(payer), today=today, on=on, loaded=loaded)

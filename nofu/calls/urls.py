@@ -10,6 +10,7 @@ urlpatterns = [
     path("outcome", views.outcome, name="outcome"),
     path("conversation", views.conversation, name="conversation"),
     path("draft", views.draft, name="draft"),
+    path("owed", views.owed, name="owed"),
     path("inbound", views.inbound, name="inbound"),
     path("complaints", views.complaints, name="complaints"),
     path("complaints/<int:pk>/resolve", views.complaint_resolve, name="complaint_resolve"),

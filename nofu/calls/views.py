@@ -7,7 +7,7 @@ Views parse, call one action, render. The payer being called is kept in the sess
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from nofu.accounts.access import require_capability
 from nofu.audit.actions import audit_record
@@ -49,6 +49,7 @@ from nofu.calls.queries import (
     phone_histories,
 )
 from nofu.calls.scripts import script_for
+from nofu.lib.business_calendar import closed_reason
 from nofu.payers.models import Payer, PhoneKind, PhoneOrigin, PhoneStatus
 from nofu.payers.search import payers_search
 
@@ -310,6 +311,55 @@ def draft(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         actions.conversation_draft(conv, payer=payer), content_type="text/plain; charset=utf-8"
     )
+
+
+OWED_ON_MAX_DAYS = 3 * 366
+
+
+def owed_on_parse(value: str, *, today: date) -> tuple[date | None, str]:
+    """The payment day the operator typed, or why it cannot be used (Japanese)."""
+    value = value.strip()
+    if not value:
+        return None, ""
+    try:
+        on = date.fromisoformat(value)
+    except ValueError:
+        return None, f"納付予定日「{value}」は日付として読めません（例：2026-12-10）。"
+    if on < today:
+        return None, "納付予定日は本日以降の日付を指定してください。"
+    if on > today + timedelta(days=OWED_ON_MAX_DAYS):
+        return None, "納付予定日は3年以内の日付を指定してください。"
+    return on, ""
+
+
+@require_GET
+@require_capability("calls.work")
+def owed(request: HttpRequest) -> HttpResponse:
+    """The owed panel for a chosen payment day: what to bring if paying then (issue 6)."""
+    value = request.GET.get("payer", "")
+    payer = get_object_or_404(Payer, pk=int(value)) if value.isdigit() else None
+    if payer is None:
+        raise Http404
+    today = timezone.localdate()
+    on, problem = owed_on_parse(request.GET.get("on", ""), today=today)
+    result = payer_owed(payer, today=today, on=on)
+    audit_record(
+        actor=request.user,
+        action="payer.view",
+        target_type="payer",
+        target_id=payer.pk,
+        summary=f"{payer.name}（{payer.payer_no}）の延滞金を{on or today}納付で試算",
+        request=request,
+    )
+    ctx = {
+        "payer": payer,
+        "owed": result,
+        "receivables": result.receivables(),
+        "today": today,
+        "owed_on_problem": problem,
+        "owed_on_closed": closed_reason(on) if on else None,
+    }
+    return render(request, "calls/_owed.html", ctx)
 
 
 def _inbound(
