@@ -40,6 +40,8 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -52,6 +54,30 @@ OUTCOMES = [("no_answer", 0.55), ("busy", 0.04), ("invalid_number", 0.04), ("voi
 
 SURNAMES = "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 林 斎藤 清水 山崎 森 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤 村上 遠藤 青木 坂本".split()
 GIVEN = "太郎 花子 健太 美咲 翔太 陽菜 大輔 結衣 誠 由美 拓也 愛 直樹 真由美 一郎 恵子 亮 さくら 浩二 明美 修 裕子 隆 智子 勇気 彩 学 香織 剛 舞 聡 優子 豊 奈々 勝 久美子 茂 幸子 実 和子".split()
+
+
+def operating_moment() -> datetime:
+    """10:30 (Tokyo) of the latest business day before now."""
+    from nofu.lib.business_calendar import TOKYO, is_business_day
+
+    now = datetime.now(TOKYO)
+    day = now.date() if now.time() >= dtime(10, 30) else now.date() - timedelta(days=1)
+    while not is_business_day(day):
+        day -= timedelta(days=1)
+    return datetime.combine(day, dtime(10, 30), TOKYO)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU of a server and its worker processes (gunicorn forks its workers)."""
+    total = cpu_seconds(pid)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += tree_cpu_seconds(int(stat.parent.name))
+    return total
 
 
 def cpu_seconds(pid: int) -> float:
@@ -307,7 +333,11 @@ def main() -> None:
     ap.add_argument("--operators", type=int, default=50)
     ap.add_argument("--iterations", type=int, default=20, help="calls per operator")
     ap.add_argument("--think", type=float, default=5.0, help="seconds between steps (±50 %%)")
-    ap.add_argument("--servers", type=int, default=1, help="server processes (round robin)")
+    ap.add_argument("--wsgi", choices=["gunicorn", "runserver"], default="gunicorn",
+                    help="gunicorn as in production (default) or Django's runserver")  # fmt: skip
+    ap.add_argument("--servers", type=int, default=3,
+                    help="gunicorn workers, or runserver processes (round robin)")  # fmt: skip
+    ap.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     ap.add_argument("--port", type=int, default=8764)
     ap.add_argument("--reuse", action="store_true", help="keep an already generated database")
     args = ap.parse_args()
@@ -348,16 +378,34 @@ def main() -> None:
     connection.close()
 
     env = {**os.environ, "DATABASE_URL": url, "NOFU_ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    ports = [args.port + k for k in range(args.servers)]
+    # the queue hands out payers only within operating hours: the servers' call-list clock
+    # starts at 10:30 of the latest business day in the past, whenever the run is made
+    env["NOFU_CLOCK_AT"] = operating_moment().isoformat()
+    say(f"call-list clock of the servers starts at {env['NOFU_CLOCK_AT']}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.wsgi == "gunicorn":  # production: one port, worker processes with threads
+        ports = [args.port]
+        commands = [[
+            str(ROOT / ".venv/bin/gunicorn"), "nofu.wsgi:application",
+            "--bind", f"127.0.0.1:{args.port}", "--worker-class", "gthread",
+            "--workers", str(args.servers), "--threads", str(args.threads),
+            "--keep-alive", "75", "--error-logfile", "-",
+        ]]  # fmt: skip
+    else:  # Django's development server, one process per port
+        ports = [args.port + k for k in range(args.servers)]
+        commands = [
+            [str(ROOT / ".venv/bin/nofu"), "runserver", f"127.0.0.1:{port}", "--noreload"]
+            for port in ports
+        ]
     servers = [
         subprocess.Popen(
-            [str(ROOT / ".venv/bin/nofu"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            command,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=(OUT / f"operator_server_{port}.log").open("w"),  # 500s leave a trace
             cwd=ROOT,
-        )  # fmt: skip
-        for port in ports
+        )
+        for command, port in zip(commands, ports, strict=True)
     ]
     try:
         for port in ports:
@@ -377,7 +425,7 @@ def main() -> None:
             Operator(i, ports[i % len(ports)], cookies[i], payer_ids, numbers, args.iterations, args.think, results, lock)
             for i in range(args.operators)
         ]  # fmt: skip
-        cpu_before = sum(cpu_seconds(sv.pid) for sv in servers)
+        cpu_before = sum(tree_cpu_seconds(sv.pid) for sv in servers)
         load_before = os.getloadavg()
         t = time.perf_counter()
         for o in ops:
@@ -386,7 +434,7 @@ def main() -> None:
         for o in ops:
             o.join()
         wall = time.perf_counter() - t
-        cpu = sum(cpu_seconds(sv.pid) for sv in servers) - cpu_before
+        cpu = sum(tree_cpu_seconds(sv.pid) for sv in servers) - cpu_before
     finally:
         for server in servers:
             server.terminate()
@@ -394,7 +442,7 @@ def main() -> None:
     load_after = os.getloadavg()
     total = sum(len(v) for v in results.values())
     say(f"\n{args.operators} operators × {args.iterations} calls, think {args.think}s, "
-        f"{args.servers} server process(es): "
+        f"{args.wsgi} with {args.servers} process(es): "
         f"{total:,} requests in {wall:.0f}s ({total / wall:.1f}/s)")  # fmt: skip
     say(f"server CPU {cpu:.1f}s = {cpu / total * 1000:.1f} ms per request "
         f"(the rest of each response time is the database and waiting for a core)")  # fmt: skip
