@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from nofu.calls.actions import phone_normalize_lenient
 from nofu.calls.models import (
-    CallSettings,
     ContactEvent,
     ContactKind,
     ContactResult,
@@ -21,6 +20,7 @@ from nofu.calls.models import (
     PromiseStatus,
 )
 from nofu.payers.models import Payer, Phone, PhoneStatus
+from nofu.telephony.lookup import lookup_caller, recent_dial
 
 
 @dataclass(frozen=True)
@@ -46,40 +46,25 @@ class CallerMatch:
 def caller_lookup(number: str, *, days: int | None = None) -> CallerMatch:
     """The payer(s) a number belongs to, and whether we rang it within `days` (返電).
 
-    Two narrow indexed lookups: Phone.number (with the payer) and ContactEvent
-    (phone_number, at); this runs while the phone rings.
+    The telephony app's lookups, so the inbound page and the phone system's events agree:
+    registered numbers (confirmed first, invalid marks ignored), and our latest call to the
+    number from the phone system's dial events or the outbound contact records.
     """
     digits = phone_normalize_lenient(number) if number else ""
     if not digits:
         return CallerMatch("")
-    days = days if days is not None else CallSettings.current().return_call_days
-    # an invalid mark means the number turned out not to be that payer's
-    phones = (
-        Phone.objects.filter(number=digits)
-        .exclude(status=PhoneStatus.INVALID)
-        .select_related("payer")
-        .order_by("status", "-last_seen", "payer_id")[:20]
-    )
-    payers = list(dict.fromkeys(p.payer for p in phones))
-    row = (
-        ContactEvent.objects.filter(
-            phone_number=digits,
-            kind=ContactKind.OUTBOUND,
-            at__gte=timezone.now() - timedelta(days=days),
-        )
-        .order_by("-at")
-        .values_list("at", "payer_id", "operator__display_name", "operator__username")
-        .first()
-    )
-    if row is None:
+    payers = lookup_caller(digits)[:20]
+    back = recent_dial(digits, days=days)
+    if back is None:
         return CallerMatch(digits, payers)
-    at, payer_id, display_name, username = row
-    payer = next((p for p in payers if p.pk == payer_id), None)
-    if payer is None and payer_id is not None:
-        payer = Payer.objects.filter(pk=payer_id).first()
+    payer = next((p for p in payers if p.pk == back.payer_id), None)
+    if payer is None and back.payer_id is not None:
+        payer = Payer.objects.filter(pk=back.payer_id).first()
         if payer is not None:
             payers.insert(0, payer)
-    return CallerMatch(digits, payers, Rung(at, display_name or username, payer))
+    op = back.operator
+    who = (op.display_name or op.username) if op is not None else "電話システム"
+    return CallerMatch(digits, payers, Rung(back.at, who, payer))
 
 
 @dataclass

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from nofu.calls import actions
 from nofu.calls.models import ContactEvent
 from nofu.calls.tests.base import WorkspaceCase
 from nofu.calls.tests.helpers import make_payer
+from nofu.telephony.models import CallEvent, Direction, EventKind
 
 
 class InboundTests(WorkspaceCase):
@@ -28,6 +33,24 @@ class InboundTests(WorkspaceCase):
         r = self.client.get("/calls/inbound?number=09012345678")
         self.assertContains(r, "返電：")
         self.assertContains(r, 'name="kind" value="return_call"')
+
+    def test_a_call_the_phone_system_dialed_is_a_return_call_without_a_contact_record(
+        self,
+    ) -> None:
+        # the operator rang from the softphone and hung up before recording anything
+        CallEvent.objects.create(
+            call_id="sim-1",
+            kind=EventKind.DIALED,
+            direction=Direction.OUTBOUND,
+            at=timezone.now() - timedelta(hours=2),
+            callee="09012345678",
+            agent=self.sam,
+            payer=self.payer,
+        )
+        self.login(self.olivia)
+        r = self.client.get("/calls/inbound?number=090-1234-5678")
+        self.assertContains(r, "返電：")
+        self.assertContains(r, self.sam.display_name or self.sam.username)
 
     def test_shared_number_lists_candidates(self) -> None:
         make_payer("山田 花子", phones=("09012345678",))
