@@ -37,3 +37,14 @@ class SimulatorViewTests(BaseTestCase):
         self.assertContains(
             self.client.get("/telephony/simulator"), "実際の電話システムに接続しています"
         )
+
+    def test_the_menu_leads_supervisors_to_it_only_while_the_phone_is_simulated(self) -> None:
+        self.login(self.sam)
+        self.assertContains(self.client.get("/calls/complaints"), 'href="/telephony/simulator"')
+        self.login(self.olivia)
+        self.assertNotContains(self.client.get("/calls/"), 'href="/telephony/simulator"')
+        self.login(self.sam)
+        with override_settings(NOFU_PHONE_GATEWAY="webhook+https://:t@pbx.example.jp/c"):
+            self.assertNotContains(
+                self.client.get("/calls/complaints"), 'href="/telephony/simulator"'
+            )
