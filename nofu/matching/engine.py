@@ -186,13 +186,8 @@ def _load_saved(row: EngineState) -> Engine | None:
 
 
 def match_more(eng: Engine, records: pl.DataFrame, decisions: list[Decision]) -> MatchResult:
-    """`match_incremental`, and a full run with the same model where it cannot (it fails
-    today when every new record equals a known profile: reported to the engine's owner)."""
-    try:
-        return match_incremental(eng.result, records, decisions=decisions)
-    except pl.exceptions.ColumnNotFoundError:
-        everything = pl.concat([_installment_records(), records])
-        return match_records(everything, model=eng.result.model, decisions=decisions)
+    """The new records matched against the engine's state (`match_incremental`)."""
+    return match_incremental(eng.result, records, decisions=decisions)
 
 
 def build(decisions: list[Decision], model: MatchModel | None = None) -> Engine | None:

@@ -302,7 +302,11 @@ def match_incremental(
             .drop("new_anchor", "add")
         )
         state = _State(old, state.rows, state.band, state.decisions)
-    fresh_enriched = enrich(fresh, model) if fresh.height else fresh
+    # When every new record equals a known profile nothing is new to enrich: an empty
+    # frame of the known profiles' shape keeps the columns the update expects.
+    fresh_enriched = (
+        enrich(fresh, model) if fresh.height else state.profiles.head(0).drop("comp", "cluster")
+    )
     result = _update(
         state,
         fresh_enriched,

@@ -121,3 +121,19 @@ def test_result_saved_and_loaded_matches_on_incrementally(tmp_path: Path) -> Non
     match_records(first, model=model).save(tmp_path / "state")
     later = match_incremental(MatchResult.load(tmp_path / "state"), second)
     assert partition(later) == partition(match_records(df, model=model))
+
+
+def test_new_records_equal_to_known_ones_join_their_payers() -> None:
+    """A re-issued bill (a new 債権番号, every identity field as before) joins the payer its
+    twin record is in, incrementally, with the answer a full run gives."""
+    df = population()
+    first = df.head(1_500)
+    again = first.head(40).with_columns((pl.col("key") + "-再").alias("key"))
+    model = fit_model(first)
+    step = match_incremental(match_records(first, model=model), again)
+    full = match_records(pl.concat([first, again]), model=model)
+    assert partition(step) == partition(full)
+    for (source, key), twin in zip(
+        again.select("source", "key").iter_rows(), first.head(40)["key"].to_list(), strict=True
+    ):
+        assert step.cluster_of(source, key) == step.cluster_of(source, twin)

@@ -178,6 +178,12 @@ class AssignerTests(BaseTestCase):
         )
         self.assertEqual(Payer.objects.count(), payers)
 
+    def test_a_new_bill_written_exactly_like_a_known_one_joins_its_payer(self) -> None:
+        import_rows(self.mia, takagi())
+        import_rows(self.mia, takagi("TU9"))  # every identity field as before, a new 債権番号
+        self.assertEqual(payer_of("TU9"), payer_of("TU1"))
+        self.assertFalse(AuditEvent.objects.filter(action="matching.fallback").exists())
+
     def test_a_new_row_that_surely_joins_two_payers_merges_them_with_an_audit_row(self) -> None:
         # both rows came with the old assigner (宛名番号 only): two payers for one person
         import_rows(self.mia, takagi(), assigner=ResidentNoAssigner())
