@@ -14,9 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,23 +67,9 @@ QUICK_OUTCOMES = [
 ]
 
 
-def _softphone() -> str | None:
-    """The telephony app's snippet, once it exists (incoming call, click-to-call)."""
-    try:
-        get_template("telephony/_softphone.html")
-    except TemplateDoesNotExist:
-        return None
-    return "telephony/_softphone.html"
-
-
-def _dial_button() -> str | None:
-    """Click-to-call through the phone gateway (telephony app), once it exists."""
-    try:
-        get_template("telephony/_dial_button.html")
-        reverse("telephony:dial")
-    except (TemplateDoesNotExist, NoReverseMatch):
-        return None
-    return "telephony/_dial_button.html"
+# the telephony app's snippets: the softphone bar and click-to-call through the phone gateway
+SOFTPHONE = "telephony/_softphone.html"
+DIAL_BUTTON = "telephony/_dial_button.html"
 
 
 def _choices() -> dict[str, Any]:
@@ -185,8 +169,8 @@ def _workspace(
         "offer": offer,
         "quick": QUICK_OUTCOMES,
         "today_counts": contacts_today(request.user),
-        "softphone": _softphone(),
-        "dial_button": _dial_button(),
+        "softphone": SOFTPHONE,
+        "dial_button": DIAL_BUTTON,
         "reached": reached or request.GET.get("reached") == "1",
         "problems": problems or [],
         "note": note,
@@ -392,8 +376,8 @@ def _inbound(
         "note": note,
         "form": form_state(request.POST if request.method == "POST" else None),
         "idem": request.POST.get("idem") or new_key(),
-        "softphone": _softphone(),
-        "dial_button": _dial_button(),
+        "softphone": SOFTPHONE,
+        "dial_button": DIAL_BUTTON,
         "phone_selected": (match.number if match else "") or number,
         "unknown": src.get("unknown") == "1",
         "call_id": (src.get("call_id") or "")[:64],  # from the softphone's 受電画面を開く
