@@ -1,7 +1,9 @@
 """A realistic contact history for the demo: the last N business days of a center.
 
 ~320 outbound calls a business day at a real center's result mix (about 55 % no answer),
-~100 inbound calls of which a third are return calls to numbers we rang, promises (some
+~100 inbound calls of which a third are return calls to numbers we rang (each with the
+simulated phone system's events: rung, queued, answered, ended; plus about 7 % of callers
+who hung up in the queue, so the answer rate has both sides), promises (some
 instalment plans) later kept, partly kept or broken with matching Payment rows, slip
 reissues printed in daily mailing batches (the last day's still queued), handovers,
 complaints, account-transfer recommendations, foreign-language calls and phone numbers
@@ -58,10 +60,14 @@ from nofu.payers.models import (
     PhoneOrigin,
     PhoneStatus,
 )
+from nofu.telephony.simulator import simulate_inbound
 
 KEY = "demo-"
 OUTBOUND_PER_DAY = 320
 INBOUND_PER_DAY = 100
+ABANDONED_SHARE = (
+    0.07  # of inbound calls, hung up in the queue (the contract wants ≥ 90 % answered)
+)
 OUTBOUND_MIX = [  # a real center's result mix for preview-dialled calls
     (ContactResult.NO_ANSWER, 0.55),
     (ContactResult.BUSY, 0.03),
@@ -135,6 +141,7 @@ class DemoSummary:
     days: int = 0
     outbound: int = 0
     inbound: int = 0
+    inbound_today: int = 0  # answered inbound calls of the day being generated
     promises: int = 0
     reissues: int = 0
     batches: int = 0
@@ -450,14 +457,21 @@ def _generate(
                 rung_on=rung_on,
                 words=extra.get("words", ""),
             )
+            # the phone system's side of the same call: rang, queued a little, answered
+            wait = min(int(rng.expovariate(1 / 25)), 170)
+            talk = rng.randrange(60, 900)
+            call = simulate_inbound(
+                number, at=at, agent=op, wait_seconds=wait, talk_seconds=talk, live=False
+            )
             contacts.append(
                 ContactEvent(
                     payer=payer,
                     kind=kind,
                     result=ContactResult.HANDLED,
                     counterpart=counterpart,
-                    at=at,
-                    ended_at=at + timedelta(seconds=rng.randrange(60, 900)),
+                    at=at + timedelta(seconds=wait),
+                    ended_at=at + timedelta(seconds=wait + talk),
+                    call_id=call.call_id,
                     operator=op,
                     phone_number=number,
                     inquiry_category=category,
@@ -473,6 +487,17 @@ def _generate(
             extra.update(payer=payer, op=op, at=at, day=day)
             extras.append(extra)
             s.inbound += 1
+            s.inbound_today += 1
+        # callers who hung up before anyone answered (the answer rate's other side)
+        for _ in range(int(s.inbound_today * ABANDONED_SHARE / (1 - ABANDONED_SHARE))):
+            ph = pool.phone(rng.choice(pool.payers))
+            simulate_inbound(
+                ph.number if ph else "",
+                at=_at(day, rng, time(8, 45), 8.4),
+                patience=rng.randrange(15, 150),
+                live=False,
+            )
+        s.inbound_today = 0
         ContactEvent.objects.bulk_create(contacts, batch_size=500)
         if not contacts[0].pk:  # SQLite before returning ids: fetch them back
             keys = {c.idempotency_key: c for c in contacts}

@@ -17,6 +17,8 @@ from nofu.calls.demo import demo_history_create
 from nofu.calls.labels import WINDOW_W, japanese_font, labels_pdf, wrap
 from nofu.calls.models import ContactEvent, MailingBatch, PaymentPromise
 from nofu.calls.tests.helpers import make_payer, today
+from nofu.telephony.answer_rate import answer_rate
+from nofu.telephony.models import CallEvent, EventKind
 from nofu.test import BaseTestCase
 
 
@@ -49,6 +51,18 @@ class DemoHistoryTests(BaseTestCase):
         kinds = set(ContactEvent.objects.values_list("kind", flat=True))
         self.assertLessEqual({"outbound", "inbound"}, kinds)
         self.assertTrue(all(e.at.date() < date(2026, 11, 24) for e in ContactEvent.objects.all()))
+        # every answered inbound call has the phone system's events, by the same operator,
+        # and some callers gave up in the queue: the answer rate has content, near the contract
+        inbound = ContactEvent.objects.filter(kind__in=["inbound", "return_call"])
+        answered = dict(
+            CallEvent.objects.filter(kind=EventKind.ANSWERED).values_list("call_id", "agent_id")
+        )
+        self.assertTrue(inbound.exists())
+        self.assertTrue(all(answered.get(c.call_id) == c.operator_id for c in inbound))
+        rate = answer_rate(date(2026, 11, 1), date(2026, 11, 23))
+        self.assertEqual(rate.answered, inbound.count())
+        self.assertGreater(rate.offered, rate.answered)
+        self.assertTrue(0.85 < (rate.rate or 0) < 0.99, rate)
         n = ContactEvent.objects.count()
         self.assertTrue(demo_history_create(days=5, seed=3, today=date(2026, 11, 24)).skipped)
         self.assertEqual(ContactEvent.objects.count(), n)
