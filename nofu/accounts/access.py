@@ -23,6 +23,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # calls and outcomes
     "calls.work": frozenset({O, S, M}),
     "calls.supervise": frozenset({S, M}),
+    "mailing.print": frozenset({M}),  # reissued slips: the mailing queue, labels, batches
     "lists.manage": frozenset({M}),  # call lists, session planning, targets
     # matching review, split and merge
     "match.review": frozenset({S, M}),

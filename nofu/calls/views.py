@@ -52,8 +52,7 @@ from nofu.payers.models import Payer, PhoneKind, PhoneOrigin, PhoneStatus
 from nofu.payers.search import payers_search
 
 SESSION_OFFER = "calls_offer"
-# Manager-only printing; a dedicated capability would be one line in accounts/access.py.
-MAILING_CAPABILITY = "reports.generate"
+MAILING_CAPABILITY = "mailing.print"
 SETTINGS_CAPABILITY = "rules.edit"
 
 QUICK_OUTCOMES = [
@@ -538,6 +537,10 @@ def call_settings(request: HttpRequest) -> HttpResponse:
                     "promise_max_parts",
                     "promise_grace_days",
                     "return_call_days",
+                    "max_calls_per_day",
+                    "max_calls_per_week",
+                    "retry_after_hours",
+                    "max_unanswered",
                 )
             }
         except ValueError:
