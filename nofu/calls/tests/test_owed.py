@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from nofu.audit.models import AuditEvent
 from nofu.calls import owed as owed_module
+from nofu.calls.owed import payer_owed
 from nofu.calls.tests.base import WorkspaceCase
 from nofu.calls.tests.helpers import make_payer, today
 from nofu.charges.models import YearRate
@@ -37,21 +38,25 @@ def expected_charge(payer, until) -> int:  # type: ignore[no-untyped-def]
     return total
 
 
+def rates_through_next_year() -> None:
+    """A chosen day may fall in next year: its rate as a manager would enter it."""
+    latest = YearRate.objects.order_by("-year").first()
+    assert latest is not None
+    for year in range(latest.year + 1, today().year + 2):
+        YearRate.objects.create(
+            year=year,
+            special_base=latest.special_base,
+            first_rate=latest.first_rate,
+            later_rate=latest.later_rate,
+        )
+
+
 class OwedOnTests(WorkspaceCase):
     def setUp(self) -> None:
         super().setUp()
         owed_module._rules = None  # rules are cached a minute per process
         self.addCleanup(setattr, owed_module, "_rules", None)
-        # a chosen day may fall in next year: its rate as a manager would enter it
-        latest = YearRate.objects.order_by("-year").first()
-        assert latest is not None
-        for year in range(latest.year + 1, today().year + 2):
-            YearRate.objects.create(
-                year=year,
-                special_base=latest.special_base,
-                first_rate=latest.first_rate,
-                later_rate=latest.later_rate,
-            )
+        rates_through_next_year()
         self.login(self.olivia)
 
     def get(self, on: str) -> str:
@@ -122,3 +127,52 @@ class OwedOnTests(WorkspaceCase):
         other = make_payer("佐藤 花子", installments=(("01", 2024, "1", 80000),))
         r = self.client.get("/calls/owed", {"payer": other.pk, "on": today().isoformat()})
         self.assertContains(r, "80,000円")
+
+
+class ThreeWaysAgreeTests(WorkspaceCase):
+    """The operator's panel, the bulk computation the call lists order by and the CLI give
+    the same charge for the same installment and day (issue 6's "done when")."""
+
+    def test_panel_bulk_and_cli_agree(self) -> None:
+        from io import StringIO
+
+        import numpy as np
+        from django.core.management import call_command
+
+        from nofu.charges.services import late_charges
+
+        owed_module._rules = None
+        self.addCleanup(setattr, owed_module, "_rules", None)
+        rates_through_next_year()
+        payer = make_payer(
+            "高橋 一郎",
+            installments=(
+                ("01", 2024, "1", 480_000),
+                ("02", 2024, "2", 65_000),
+                ("10", 2025, "3", 123_456),
+                ("01", 2025, "4", 2_500),
+            ),
+        )
+        on = today() + timedelta(days=20)
+        panel = payer_owed(payer, today=today(), on=on)
+        insts = sorted(payer.installments.all(), key=lambda i: i.pk)
+        bulk = late_charges(
+            np.array([i.unpaid_at_handover for i in insts]),
+            np.array([i.due_date for i in insts], dtype="datetime64[D]"),
+            [i.subject_code for i in insts],
+            on,
+        )
+        for inst, from_bulk in zip(insts, bulk.tolist(), strict=True):
+            out = StringIO()
+            call_command(
+                "entaikin",
+                "--amount", str(inst.unpaid_at_handover),
+                "--due", inst.due_date.isoformat(),
+                "--paid", on.isoformat(),
+                "--subject", inst.subject_code,
+                stdout=out,
+            )  # fmt: skip
+            from_cli = int(re.search(r"延滞金 ([\d,]+)円\s*$", out.getvalue())[1].replace(",", ""))  # type: ignore[index]
+            from_panel = panel.by_id[inst.pk].late_charge_on
+            self.assertEqual((from_panel, from_bulk), (from_cli, from_cli), inst.subject_code)
+        self.assertGreater(panel.late_charge_on or 0, 0)
