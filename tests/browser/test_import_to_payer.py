@@ -39,7 +39,8 @@ def test_upload_errors_shown_then_payer_page(page, tmp_path) -> None:  # type: i
     )
     login(page, "mia", TEST_PASSWORD)
     shot(page, "home-manager")
-    page.click("text=データ取込")
+    page.click("#nav-admin summary")  # the administration menu
+    page.click("#nav-admin >> text=データ取込")
     page.set_input_files("#files", str(bad))
     page.click("button:has-text('取り込む')")
     page.wait_for_selector("#row-errors")
