@@ -84,20 +84,25 @@ def _choices() -> dict[str, Any]:
     }
 
 
+def _audit_payer_view(request: HttpRequest, payer: Payer, what: str) -> None:
+    """A view of a payer's personal data, e.g. "を架電画面で表示"."""
+    audit_record(
+        actor=request.user,
+        action="payer.view",
+        target_type="payer",
+        target_id=payer.pk,
+        summary=f"{payer.name}（{payer.payer_no}）{what}",
+        request=request,
+    )
+
+
 def _payer_context(request: HttpRequest, payer: Payer) -> dict[str, Any]:
     """Everything shown before dialing; audited as a view of personal data."""
     today = timezone.localdate()
     owed = payer_owed(payer, today=today)
     history = contact_history(payer)
     phones = phone_histories(payer, history)
-    audit_record(
-        actor=request.user,
-        action="payer.view",
-        target_type="payer",
-        target_id=payer.pk,
-        summary=f"{payer.name}（{payer.payer_no}）を架電画面で表示",
-        request=request,
-    )
+    _audit_payer_view(request, payer, "を架電画面で表示")
     codes = list(dict.fromkeys(o.inst.subject_code for o in owed.open_items))
     resident_nos = sorted({o.inst.resident_no for o in owed.items if o.inst.resident_no})
     promises = open_promises(payer)
@@ -326,14 +331,7 @@ def owed(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     on, problem = owed_on_parse(request.GET.get("on", ""), today=today)
     result = payer_owed(payer, today=today, on=on)
-    audit_record(
-        actor=request.user,
-        action="payer.view",
-        target_type="payer",
-        target_id=payer.pk,
-        summary=f"{payer.name}（{payer.payer_no}）の延滞金を{on or today}納付で試算",
-        request=request,
-    )
+    _audit_payer_view(request, payer, f"の延滞金を{on or today}納付で試算")
     ctx = {
         "payer": payer,
         "owed": result,
