@@ -10,7 +10,9 @@ manager sees on the list's page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import time as _time
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from nofu.calllists.models import MemberStatus
@@ -20,13 +22,28 @@ from nofu.calls.models import ContactKind, ContactResult
 
 @dataclass(frozen=True)
 class Policy:
+    """The rules' numbers. Those a manager answers for come from the calls app's settings
+    (`CallSettings`, edited on 架電の設定 with an audit row per change; see
+    `current_policy`): the caps per payer per day and per week, the spacing after no
+    answer, the unanswered calls after which a list gives up, and the grace days after a
+    promised date (the same days after which the promise is judged kept or broken, so the
+    payer is not called while the payment may still be on its way).
+
+    The rest stay constants on purpose: the times of day a retry moves between (`Slot`:
+    morning, afternoon, night session, weekend session) are the specification's operating
+    windows (第1章14, in `nofu.lib.business_calendar`) split at noon, not a choice a
+    manager makes, and the remaining durations are mechanics of the queue (how long an
+    offer is held, when an overdue callback opens to anyone, how soon a payer passed over
+    without a call comes back) rather than rules of contact with residents.
+    """
+
     max_per_day: int = 2  # outbound calls to one payer per day
     max_per_week: int = 4  # … in any 7 days
     min_spacing: timedelta = timedelta(hours=3)  # after no answer
     busy_spacing: timedelta = timedelta(minutes=20)  # after a busy line
     message_left_days: int = 2  # after a message with family: give them time to call back
     max_list_attempts: int = 6  # unanswered calls on one list before it gives up
-    promise_grace_days: int = 7  # a payment takes days to reach the city's data
+    promise_grace_days: int = 5  # a payment takes days to reach the city's data
     payment_quiet_days: int = 14  # someone who just paid is not chased
     released_cooldown: timedelta = timedelta(minutes=30)  # offered but not called
     lease: timedelta = timedelta(minutes=15)
@@ -35,6 +52,39 @@ class Policy:
 
 
 POLICY = Policy()
+
+_policy: dict[str, tuple[float, Policy]] = {}
+_policy_lock = threading.Lock()
+POLICY_CACHE_SECONDS = 15.0  # other processes see a changed setting within this time
+
+
+def current_policy() -> Policy:
+    """The rules with the manager's settings (CallSettings), cached briefly: the queue asks
+    on every offer. A save in this process forgets the cache at once (signal)."""
+    with _policy_lock:
+        hit = _policy.get("p")
+        if hit and hit[0] > _time.monotonic():
+            return hit[1]
+    from nofu.calls.models import CallSettings
+
+    s = CallSettings.current()
+    p = replace(
+        POLICY,
+        max_per_day=s.max_calls_per_day,
+        max_per_week=s.max_calls_per_week,
+        min_spacing=timedelta(hours=s.retry_after_hours),
+        max_list_attempts=s.max_unanswered,
+        promise_grace_days=s.promise_grace_days,
+    )
+    with _policy_lock:
+        _policy["p"] = (_time.monotonic() + POLICY_CACHE_SECONDS, p)
+    return p
+
+
+def forget_cached_policy(**_: object) -> None:
+    with _policy_lock:
+        _policy.clear()
+
 
 UNANSWERED = frozenset({ContactResult.NO_ANSWER, ContactResult.VOICEMAIL, ContactResult.BUSY})
 CONVERSATION = frozenset(

@@ -90,8 +90,18 @@ def call_settings_update(
     promise_max_parts: int,
     promise_grace_days: int,
     return_call_days: int,
+    max_calls_per_day: int | None = None,
+    max_calls_per_week: int | None = None,
+    retry_after_hours: int | None = None,
+    max_unanswered: int | None = None,
     request: Any = None,
 ) -> CallSettings:
+    """The manager's rules; the call-list rules (caps, spacing) left None stay as they are."""
+    current = CallSettings.current()
+    per_day = current.max_calls_per_day if max_calls_per_day is None else max_calls_per_day
+    per_week = current.max_calls_per_week if max_calls_per_week is None else max_calls_per_week
+    retry = current.retry_after_hours if retry_after_hours is None else retry_after_hours
+    unanswered = current.max_unanswered if max_unanswered is None else max_unanswered
     problems = []
     if not 1 <= promise_max_days <= 366:
         problems.append("納付約束日の上限は1〜366日で入力してください。")
@@ -101,16 +111,34 @@ def call_settings_update(
         problems.append("履行判定の猶予日数は0〜60日で入力してください。")
     if not 1 <= return_call_days <= 90:
         problems.append("返電とみなす日数は1〜90日で入力してください。")
+    if not 1 <= per_day <= 10:
+        problems.append("1日の架電上限は1〜10回で入力してください。")
+    if not per_day <= per_week <= 30:
+        problems.append("直近7日の架電上限は1日の上限以上、30回以下で入力してください。")
+    if not 1 <= retry <= 72:
+        problems.append("不在後の再架電までの時間は1〜72時間で入力してください。")
+    if not 1 <= unanswered <= 30:
+        problems.append("不在が続いたらリストから外す回数は1〜30回で入力してください。")
     _refuse(problems)
-    current = CallSettings.current()
-    before = {
-        f: getattr(current, f)
-        for f in ("promise_max_days", "promise_max_parts", "promise_grace_days", "return_call_days")
-    }
+    fields = (
+        "promise_max_days",
+        "promise_max_parts",
+        "promise_grace_days",
+        "return_call_days",
+        "max_calls_per_day",
+        "max_calls_per_week",
+        "retry_after_hours",
+        "max_unanswered",
+    )
+    before = {f: getattr(current, f) for f in fields}
     current.promise_max_days = promise_max_days
     current.promise_max_parts = promise_max_parts
     current.promise_grace_days = promise_grace_days
     current.return_call_days = return_call_days
+    current.max_calls_per_day = per_day
+    current.max_calls_per_week = per_week
+    current.retry_after_hours = retry
+    current.max_unanswered = unanswered
     current.updated_by = actor if getattr(actor, "pk", None) else None
     current.save()
     after = {k: getattr(current, k) for k in before}

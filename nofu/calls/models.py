@@ -331,6 +331,17 @@ class CallSettings(models.Model):
     return_call_days = models.PositiveSmallIntegerField(
         "返電とみなす日数", default=14
     )  # a call from a number we rang within this many days is a return call
+    # the call lists' rules of contact (nofu.calllists.rules.current_policy)
+    max_calls_per_day = models.PositiveSmallIntegerField(
+        "同じ納付者への架電（1日の上限）", default=2
+    )
+    max_calls_per_week = models.PositiveSmallIntegerField(
+        "同じ納付者への架電（直近7日の上限）", default=4
+    )
+    retry_after_hours = models.PositiveSmallIntegerField(
+        "不在後の再架電までの時間", default=3
+    )  # and at another time of day
+    max_unanswered = models.PositiveSmallIntegerField("不在が続いたらリストから外す回数", default=6)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

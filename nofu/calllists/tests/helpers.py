@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from unittest import mock
 
-from nofu.calllists import clock, planning
+from nofu.calllists import clock, planning, rules
 from nofu.calllists.models import Session, SessionKind
 from nofu.calls.models import ContactEvent, ContactKind
 from nofu.intake.models import BatchStatus, ImportBatch
@@ -26,9 +26,11 @@ def jst(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
 def frozen(at: datetime):  # type: ignore[no-untyped-def]
     """Sets this app's clock (the queue, the board, the actions) to `at`."""
     planning.forget_cached_plan()
+    rules.forget_cached_policy()  # settings rolled back with a test send no signal
     with mock.patch.object(clock, "now", lambda: at):
         yield
     planning.forget_cached_plan()
+    rules.forget_cached_policy()
 
 
 def batch() -> ImportBatch:

@@ -8,7 +8,7 @@ from django.test import SimpleTestCase
 
 from nofu.calllists.models import MemberStatus
 from nofu.calllists.planning import Days
-from nofu.calllists.rules import Contact, Facts, decide, outcome
+from nofu.calllists.rules import Contact, Facts, Policy, decide, outcome
 from nofu.calllists.tests.helpers import jst
 from nofu.calls.models import ContactKind, ContactResult
 from nofu.lib.business_calendar import SessionPlan
@@ -47,7 +47,9 @@ class DecideTests(SimpleTestCase):
         self.assertEqual(d.retry_at, jst(2026, 6, 13, 10, 0))  # the Saturday session
 
     def test_open_promise_defers_past_its_date_and_grace(self) -> None:
-        d = decide(facts(promise_on=date(2026, 6, 15)), NOW, DAYS)
+        d = decide(
+            facts(promise_on=date(2026, 6, 15)), NOW, DAYS, policy=Policy(promise_grace_days=7)
+        )
         self.assertTrue(d.deferred)
         self.assertEqual(d.reason, "納付約束中（6/15納付予定）")
         self.assertEqual(d.retry_at, jst(2026, 6, 23, 9, 0))  # 15 + 7 days grace, next morning
