@@ -70,29 +70,43 @@ def _keys(profiles: pl.DataFrame, rule: Rule) -> pl.DataFrame:
     return df.filter(ok).select("pid", key.alias("k"), (pl.col("dob") == "").alias("nodob"))
 
 
-def block_sizes(profiles: pl.DataFrame, max_block: int) -> dict[str, frozenset[str]]:
+RuleKeys = dict[str, pl.DataFrame]
+
+
+def rule_keys(profiles: pl.DataFrame) -> RuleKeys:
+    """Every rule's (pid, k, nodob), computed once for the stop lists and the pairs."""
+    return {rule.name: _keys(profiles, rule) for rule in RULES}
+
+
+def block_sizes(
+    profiles: pl.DataFrame, max_block: int, keys: RuleKeys | None = None
+) -> dict[str, frozenset[str]]:
     """Keys of each rule whose block is larger than `max_block` (the stop lists)."""
     stop: dict[str, frozenset[str]] = {}
     for rule in RULES:
         if rule.name == "resident_no":
             continue  # one 宛名番号 is one payer, however many records it has
-        k = _keys(profiles, rule)
+        k = keys[rule.name] if keys is not None else _keys(profiles, rule)
         big = k.group_by("k").len().filter(pl.col("len") > max_block)["k"].to_list()
         stop[rule.name] = frozenset(big)
     return stop
 
 
 def candidate_pairs(
-    profiles: pl.DataFrame, model: MatchModel, new: pl.Series | None = None
+    profiles: pl.DataFrame,
+    model: MatchModel,
+    new: pl.Series | None = None,
+    keys: RuleKeys | None = None,
 ) -> pl.DataFrame:
     """Unique (pid_l, pid_r), pid_l < pid_r, found by any rule.
 
     With `new` (pids), only pairs with at least one new profile are produced: what an
-    incremental run needs, and exactly those pairs of a full run.
+    incremental run needs, and exactly those pairs of a full run. `keys` are
+    `rule_keys(profiles)` when the caller has them already.
     """
     found: list[pl.DataFrame] = []
     for rule in RULES:
-        k = _keys(profiles, rule)
+        k = keys[rule.name] if keys is not None else _keys(profiles, rule)
         stop = model.stop.get(rule.name)
         if stop:
             k = k.join(

@@ -117,40 +117,34 @@ def enrich(profiles: pl.DataFrame, model: MatchModel) -> pl.DataFrame:
             return kn[: -len(rg)], rg
         return _split(kn, kfam_set, kfam_len)
 
-    rows = df.select("nm", "nm_fam", "nm_giv", "kn", "kn_fam", "kn_giv", "_person").iter_rows()
-    cache: dict[tuple[str, str, str, str], tuple[str, str, str, bool]] = {}
-    out_kn: list[str] = []
-    out_f: list[str] = []
-    out_g: list[str] = []
-    out_inf: list[bool] = []
-    for nm, nf, ng, kn, kf, kg, is_person in rows:
-        if not is_person or (kn and kf):
-            out_kn.append(kn)
-            out_f.append(kf)
-            out_g.append(kg)
-            out_inf.append(False)
-            continue
-        ck = (nm, nf, ng, kn)
-        hit = cache.get(ck)
-        if hit is None:
-            if kn:
-                f, g = split_kana(kn, ng)
-                hit = (kn, f, g, False)
-            elif nm:
-                k2, f, g = reading_of(nm, nf, ng)
-                hit = (k2, f, g, bool(k2))
-            else:
-                hit = ("", "", "", False)
-            cache[ck] = hit
-        out_kn.append(hit[0])
-        out_f.append(hit[1])
-        out_g.append(hit[2])
-        out_inf.append(hit[3])
-    df = df.with_columns(
-        pl.Series("kn", out_kn, dtype=pl.String),
-        pl.Series("kn_fam", out_f, dtype=pl.String),
-        pl.Series("kn_giv", out_g, dtype=pl.String),
-        pl.Series("kn_inferred", out_inf, dtype=pl.Boolean),
+    # Once per distinct (name, split, reading) of the people that need it, joined back.
+    needs = pl.col("_person") & ~((pl.col("kn") != "") & (pl.col("kn_fam") != ""))
+    key = ["nm", "nm_fam", "nm_giv", "kn"]
+    out: dict[str, list[object]] = {c: [] for c in (*key, "_kn", "_f", "_g", "_inf")}
+    for nm, nf, ng, kn in df.filter(needs).select(key).unique().iter_rows():
+        if kn:
+            f, g = split_kana(kn, ng)
+            hit = (kn, f, g, False)
+        elif nm:
+            k2, f, g = reading_of(nm, nf, ng)
+            hit = (k2, f, g, bool(k2))
+        else:
+            hit = ("", "", "", False)
+        for c, v in zip(out, (nm, nf, ng, kn, *hit), strict=True):
+            out[c].append(v)
+    found = pl.DataFrame(
+        out,
+        schema={**dict.fromkeys((*key, "_kn", "_f", "_g"), pl.String), "_inf": pl.Boolean},
+    )
+    df = (
+        df.join(found, on=key, how="left", maintain_order="left")
+        .with_columns(
+            pl.when(needs).then("_kn").otherwise("kn").alias("kn"),
+            pl.when(needs).then("_f").otherwise("kn_fam").alias("kn_fam"),
+            pl.when(needs).then("_g").otherwise("kn_giv").alias("kn_giv"),
+            (needs & pl.col("_inf")).alias("kn_inferred"),
+        )
+        .drop("_kn", "_f", "_g", "_inf")
     )
     loose = {"kn": "kl", "kn_fam": "kl_fam", "kn_giv": "kl_giv"}
     for src, dst in loose.items():

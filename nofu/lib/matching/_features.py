@@ -511,9 +511,60 @@ def row_features(records: pl.DataFrame) -> pl.DataFrame:
     """Normalized features, one row per record, plus `source` and `key`."""
     pool = _Pool()
     try:
-        return _row_features(records, pool)
+        return _row_features(records, pool).select("source", "key", *PROFILE_FIELDS)
     finally:
         pool.close()
+
+
+# The fields a record's features are computed from: records equal in all of them (a
+# payer's installments, as a rule) have equal features.
+IDENTITY_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f not in ("source", "key"))
+
+
+def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(profiles, record→profile): records with equal features share one profile.
+
+    A profile's `anchor` is its smallest (source, key): a name that does not depend on
+    the order records arrive in, used to break ties and label clusters. Features are
+    computed once per distinct identity, not per record: a million installments hold
+    about 300,000 distinct identities (a payer's bills repeat the same fields), so the
+    features and the grouping into profiles work on those; the records are attached
+    again at the end, in their input order.
+    """
+    rk = pl.col("source") + "\x1f" + pl.col("key")
+    ident = (
+        records.with_row_index("_r")
+        .group_by(list(IDENTITY_FIELDS))
+        .agg(rk.min().alias("_rk"), pl.col("_r"))
+        .with_row_index("_g")
+    )
+    pool = _Pool()
+    try:
+        feats = _row_features(ident, pool).select("_g", "_rk", *PROFILE_FIELDS)
+    finally:
+        pool.close()
+    members = ident.select("_g", pl.col("_r").list.len().alias("_n"))
+    feats = feats.join(members, on="_g")
+    profiles = (
+        feats.group_by(list(PROFILE_FIELDS))
+        .agg(
+            pl.col("_rk").min().alias("anchor"),
+            pl.col("_n").sum().cast(pl.UInt32).alias("n_rows"),
+            pl.col("_g"),
+        )
+        .sort("anchor")
+        .with_row_index("pid")
+        .with_columns(pl.col("pid").cast(pl.Int64))
+    )
+    pid_of = profiles.select("pid", "_g").explode("_g")
+    mapping = (
+        ident.select("_g", "_r")
+        .explode("_r")
+        .join(pid_of, on="_g")
+        .sort("_r")
+        .select(records["source"], records["key"], "pid")
+    )
+    return profiles.drop("_g"), mapping
 
 
 def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
@@ -567,27 +618,4 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("dob").alias("dob"),
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("sex_n").alias("sex"),
     )
-    return df.select("source", "key", *PROFILE_FIELDS)
-
-
-def profiles_of(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(profiles, row→profile): rows with equal features share one profile.
-
-    A profile's `anchor` is its smallest (source, key): a name that does not depend on
-    the order records arrive in, used to break ties and label clusters.
-    """
-    rows = rows.with_columns((pl.col("source") + "\x1f" + pl.col("key")).alias("_rk"))
-    profiles = (
-        rows.group_by(list(PROFILE_FIELDS))
-        .agg(pl.col("_rk").min().alias("anchor"), pl.len().alias("n_rows"))
-        .sort("anchor")
-        .with_row_index("pid")
-        .with_columns(pl.col("pid").cast(pl.Int64))
-    )
-    mapping = rows.join(
-        profiles.select(*PROFILE_FIELDS, "pid"),
-        on=list(PROFILE_FIELDS),
-        how="left",
-        nulls_equal=True,
-    ).select("source", "key", "pid")
-    return profiles, mapping
+    return df

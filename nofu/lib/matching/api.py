@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ._blocking import block_sizes, candidate_pairs
+from ._blocking import RuleKeys, block_sizes, candidate_pairs, rule_keys
 from ._cluster import cluster
 from ._compare import add_weights, compare_levels, join_sides, reasons, u_from_sample
 from ._enrich import enrich
-from ._features import PROFILE_FIELDS, Record, profiles_of, records_frame, row_features
+from ._features import PROFILE_FIELDS, Record, record_profiles, records_frame
 from ._model import (
     TF_COLUMNS,
     MatchModel,
@@ -143,7 +143,7 @@ def _score(
     return scored
 
 
-def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.DataFrame]:
+def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.DataFrame, RuleKeys]:
     readings, part_readings = learn_readings(profiles)
     families, kana_families = learn_families(profiles)
     n = profiles.height
@@ -187,16 +187,16 @@ def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.Da
         sample = pl.DataFrame({"pid_l": pids[a], "pid_r": pids[b]})
         levels = compare_levels(join_sides(sample, enriched), config)
         model.u = u_from_sample(levels)
-    model.stop = block_sizes(enriched, config.max_block_size)
-    return model, enriched
+    keys = rule_keys(enriched)
+    model.stop = block_sizes(enriched, config.max_block_size, keys)
+    return model, enriched, keys
 
 
 def fit_model(records: RecordsLike, config: MatchConfig | None = None) -> MatchModel:
     """Learn term frequencies, readings, family names and u probabilities from records."""
     config = config or MatchConfig()
-    rows = row_features(records_frame(records))
-    profiles, _ = profiles_of(rows)
-    model, _ = _fit(profiles, config)
+    profiles, _ = record_profiles(records_frame(records))
+    model, _, _ = _fit(profiles, config)
     return model
 
 
@@ -213,13 +213,13 @@ def match_records(
     """Match a whole population. Without `model`, one is fitted on these records."""
     config = config or MatchConfig()
     t0 = time.perf_counter()
-    rows = row_features(records_frame(records))
-    profiles, mapping = profiles_of(rows)
+    profiles, mapping = record_profiles(records_frame(records))
     t1 = time.perf_counter()
     if model is None:
-        model, enriched = _fit(profiles, config)
+        model, enriched, keys = _fit(profiles, config)
     else:
         enriched = enrich(profiles, model)
+        keys = rule_keys(enriched)
     t2 = time.perf_counter()
     empty = _State(
         profiles=enriched.head(0).with_columns(
@@ -229,7 +229,9 @@ def match_records(
         band=pl.DataFrame(),
         decisions=(),
     )
-    result = _update(empty, enriched, mapping, model, config, tuple(decisions), full=True)
+    result = _update(
+        empty, enriched, mapping, model, config, tuple(decisions), full=True, keys=keys
+    )
     result.stats.update(
         {
             "seconds_features": t1 - t0,
@@ -257,12 +259,12 @@ def match_incremental(
         raise MatchInputError("前回の名寄せ結果に内部状態がありません。")
     config, model = previous.config, previous.model
     t0 = time.perf_counter()
-    rows = row_features(records_frame(new_records))
-    known = rows.join(state.rows, on=["source", "key"], how="semi")
+    records = records_frame(new_records)
+    known = records.select("source", "key").join(state.rows, on=["source", "key"], how="semi")
     if known.height:
         first = known.row(0)
         raise MatchInputError(f"既に名寄せ済みの債権番号です: {first[0]} {first[1]}")
-    new_profiles, new_map = profiles_of(rows)
+    new_profiles, new_map = record_profiles(records)
     # profiles equal to known ones take the known pid
     old = state.profiles
     hit = new_profiles.join(
@@ -370,7 +372,10 @@ def _update(
     *,
     full: bool,
     touched: pl.Series | None = None,
+    keys: RuleKeys | None = None,
 ) -> MatchResult:
+    """Pairs, scores and clusters for the profiles of `fresh` (all of them when `full`;
+    then `keys` may hold their blocking keys already)."""
     t0 = time.perf_counter()
     fresh = fresh.with_columns(pl.lit("").alias("comp"), pl.lit("").alias("cluster"))
     profiles = (
@@ -383,7 +388,7 @@ def _update(
 
     if full:
         affected_pids = profiles["pid"]
-        pairs = candidate_pairs(profiles, model)
+        pairs = candidate_pairs(profiles, model, keys=keys)
         scored = _score(pairs, profiles, model, config)
     else:
         new_pids = fresh["pid"]
