@@ -230,8 +230,22 @@ class ListMember(models.Model):
         # (version, payer) is unique by construction (one row per payer from GROUP BY);
         # a unique index would only slow the writing of large snapshots.
         indexes = [
-            # the queue walks a version in rank order; the list page pages through it
+            # the list page pages through a version in rank order
             models.Index(fields=["version", "rank"], name="member_version_rank"),
+            # the queue walks only the members that may be offered now, in rank order: the
+            # ones done, skipped or waiting (next_at set) are not in this index, so the walk
+            # does not step over them (thousands after a few days of work) on every offer
+            models.Index(
+                fields=["version", "rank"],
+                name="member_ready",
+                condition=Q(status="pending", next_at__isnull=True),
+            ),
+            # waiting members whose time has come are made ready again (queue._wake)
+            models.Index(
+                fields=["next_at"],
+                name="member_waiting",
+                condition=Q(status="pending", next_at__isnull=False),
+            ),
         ]
 
 

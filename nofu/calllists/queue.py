@@ -20,9 +20,18 @@ what was recorded while the payer was offered (contacts, promises) and moves the
 member on: done, retry later, or off the list.
 
 Lock order, so that offers never deadlock: row locks are only ever taken with SKIP
-LOCKED, except by plain UPDATEs of list members while settling, which run before the
-settled lease is deleted; an insert that meets that (committed, still present) lease
-does nothing at once instead of waiting.
+LOCKED, except for the operator's own lease (locked first, before any member is claimed)
+and plain UPDATEs of list members while settling, which run before the settled lease is
+deleted; an insert that meets that (committed, still present) lease does nothing at once
+instead of waiting.
+
+Cost: on PostgreSQL an ordinary offer is BEGIN, two statements (`sql.START`: the held
+lease, what was recorded during it, the lists, whether a callback is due, the first free
+member and the facts about its payer; `sql.WRITE`: settle, delete, lease, board) and
+COMMIT; a candidate the rules defer costs two more. The queue walks only members ready
+now (index member_ready); waiting members are made ready again when their time comes
+(`_wake`, every 20 s of the app's clock per process). SQLite (one user, one writer) runs
+the same steps as single statements.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from __future__ import annotations
 import threading
 import time as _time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -47,7 +56,7 @@ from nofu.calllists.models import (
     MemberStatus,
     VersionStatus,
 )
-from nofu.calllists.rules import POLICY, Contact, Facts, decide, md, outcome
+from nofu.calllists.rules import POLICY, Contact, Facts, current_policy, decide, md, outcome
 from nofu.calls.models import ContactResult
 from nofu.payers.models import Payer, Phone, PhoneStatus
 from nofu.telephony.models import AgentState, AgentStatus
@@ -57,6 +66,7 @@ CALLBACKS_AT_ONCE = 5  # due callbacks looked at per offer
 MAX_CANDIDATES = 200  # per list per offer; beyond that the list is all deferred for now
 CONTACT_WINDOW = timedelta(days=14)
 SWEEP_SECONDS = 60.0  # how often a process looks for expired leases of others
+CALLBACK_LIST = "折り返し"
 
 
 @dataclass
@@ -72,13 +82,20 @@ def next_payer(*, operator: Any) -> Offer | None:
     now = clock.now()
     days = planning.days_around(timezone.localdate(now))
     _sweep_expired(now, days)
-    held = sql.one(sql.held_lease(), [operator.pk])
-    if held is not None:
-        _settle(_Held(*held), now, days)
-    offer = None
-    if days.is_operating(now):
-        offer = _from_callbacks(operator, now) or _from_lists(operator, now, days)
-    _show(operator, offer.payer if offer else None, now)
+    operating = days.is_operating(now)
+    if operating:
+        _wake(now)
+    st = _start(operator.pk, now, operating)
+    settle = _settlement(st, now, days)
+    offer: Offer | None = None
+    if operating and st.callbacks_due:
+        _write(operator.pk, settle, now)  # the held lease goes before a callback is leased
+        settle = None
+        offer = _from_callbacks(operator, now)
+    if operating and offer is None:
+        offer, settle = _from_lists(operator, now, days, st, settle)
+    if offer is None or offer.list_name == CALLBACK_LIST:
+        _write(operator.pk, settle, now, show=offer.payer.pk if offer else None)
     return offer
 
 
@@ -86,10 +103,8 @@ def next_payer(*, operator: Any) -> Offer | None:
 def release(*, operator: Any) -> None:
     """The operator is done with the offered payer; what they recorded decides what follows."""
     now = clock.now()
-    held = sql.one(sql.held_lease(), [operator.pk])
-    if held is not None:
-        _settle(_Held(*held), now, planning.days_around(timezone.localdate(now)))
-    AgentStatus.objects.filter(user=operator).update(payer=None)
+    days = planning.days_around(timezone.localdate(now))
+    _write(operator.pk, _settlement(_start(operator.pk, now, False), now, days), now)
 
 
 def current(*, operator: Any) -> Lease | None:
@@ -116,7 +131,7 @@ def _from_callbacks(operator: Any, now: datetime) -> Offer | None:
         when = timezone.localtime(sql.dt(due_at))
         reason = f"折り返し予約（{when:%H:%M}）" + (f"：{note}" if note else "")
         if _lease(operator, payer_id, now, reason=reason, callback_id=cb_id):
-            return Offer(payer=payer, reason=reason, list_name="折り返し")  # type: ignore[arg-type]
+            return Offer(payer=payer, reason=reason, list_name=CALLBACK_LIST)  # type: ignore[arg-type]
     return None
 
 
@@ -134,37 +149,53 @@ def versions_for(operator: Any) -> list[ListVersion]:
     )
 
 
-def _from_lists(operator: Any, now: datetime, days: planning.Days) -> Offer | None:
+def _from_lists(
+    operator: Any, now: datetime, days: planning.Days, st: _Start, settle: _Settle | None
+) -> tuple[Offer | None, _Settle | None]:
     """Claims one candidate at a time (LIMIT 1 … SKIP LOCKED): an offer in progress hides
     only the row it is deciding on, so fifty operators pulling at once each get their own
-    next row instead of waiting for, or skipping past, rows the others merely looked at."""
+    next row instead of waiting for, or skipping past, rows the others merely looked at.
+
+    The first candidate of the first version may come with `st` (PostgreSQL reads it with
+    the held lease); the lease is written together with the settling of the held offer.
+    Returns the offer and the settlement still to write (None once written).
+    """
     at = sql.p_dt(now)
-    for version_id, number, created_at, list_name in sql.rows(sql.VERSIONS, [operator.pk]):
-        listed_since = sql.dt(created_at)
+    held_payer = st.held.payer_id if st.held else 0
+    policy = current_policy()
+    first = st.first
+    for i, (version_id, number, listed_since, list_name) in enumerate(st.versions):
         after = 0  # ranks start at 1
         for _ in range(MAX_CANDIDATES):
-            row = sql.one(sql.candidate(), [version_id, after, at, at])
-            if row is None:
-                break
-            member_id, payer_id, rank, owed, note = row
+            if i == 0 and first is not None:
+                (member_id, payer_id, rank, owed, note), facts, payer = first
+                first = None
+            else:
+                row = sql.one(sql.candidate(), [version_id, after, held_payer, at])
+                if row is None:
+                    break
+                member_id, payer_id, rank, owed, note = row
+                facts, payer = _facts(payer_id, now)
             after = rank
-            facts, payer = _facts(payer_id, now)
-            d = decide(facts, now, days, listed_since=listed_since)
+            d = decide(facts, now, days, listed_since=listed_since, policy=policy)
             if d.ok:
                 reason = f"{list_name} {rank:,}番目・対象未納額 {owed:,}円"
                 if note:
                     reason += f"（前回：{note}）"
-                if _lease(operator, payer_id, now, reason=reason, member_id=member_id):
-                    return Offer(
-                        payer=payer,  # type: ignore[arg-type]
-                        reason=reason,
-                        list_name=f"{list_name}（第{number}版）",
-                    )
+                new = _NewLease(payer_id, member_id, None, reason)
+                leased = _write(operator.pk, settle, now, lease=new)
+                settle = None
+                if leased:
+                    offer = Offer(
+                        payer=payer, reason=reason, list_name=f"{list_name}（第{number}版）"
+                    )  # type: ignore[arg-type]
+                    return offer, None
+                _take_over_expired(payer_id, now)
                 continue  # the payer is on offer from another list right now
             status = d.final or MemberStatus.PENDING
             retry = None if d.final else (d.retry_at or now + timedelta(days=1))
             sql.run(sql.MEMBER_DEFER, [status, sql.p_dt(retry), d.reason[:200], at, member_id])
-    return None
+    return None, settle
 
 
 def _lease(
@@ -198,6 +229,95 @@ def _lease(
     return False
 
 
+@dataclass
+class _NewLease:
+    payer_id: int
+    member_id: int | None
+    callback_id: int | None
+    reason: str
+
+
+def _write(
+    operator_id: int,
+    settle: _Settle | None,
+    now: datetime,
+    *,
+    lease: _NewLease | None = None,
+    show: int | None = None,
+) -> bool:
+    """Settles the held offer (if any), leases `lease.payer_id` (if given: False when someone
+    else holds that payer) and shows the operator's payer on the board (the new lease's,
+    else `show`). One statement on PostgreSQL; SQLite runs them one by one."""
+    s = settle
+    leased = False
+    shown = False
+    if sql.is_pg() and (s is not None or lease is not None):
+        r = sql.one(
+            sql.WRITE,
+            {
+                "op": operator_id,
+                "now": now,
+                "held": s.lease_id if s else None,
+                "member": s.member_id if s else None,
+                "status": s.status if s else "",
+                "note": s.note if s else "",
+                "next_at": s.next_at if s else None,
+                "attempts": s.attempts if s else 0,
+                "last_at": s.last_attempt_at if s else None,
+                "wait_payer": s.payer_id if s and s.wait else None,
+                "done_callback": s.done_callback if s else None,
+                "payer": lease.payer_id if lease else None,
+                "new_member": lease.member_id if lease else None,
+                "callback": lease.callback_id if lease else None,
+                "reason": lease.reason[:200] if lease else "",
+                "expires": now + POLICY.lease,
+            },
+        )
+        leased = r is not None and r[0] is not None
+        shown = bool(r and r[1]) and (lease is not None or show is None)
+    elif not sql.is_pg():
+        if s is not None:
+            if s.member_id is not None:
+                sql.run(
+                    sql.MEMBER_SETTLE,
+                    [
+                        s.status,
+                        s.note,
+                        sql.p_dt(s.next_at),
+                        s.attempts,
+                        sql.p_dt(s.last_attempt_at),
+                        sql.p_dt(now),
+                        s.member_id,
+                    ],
+                )
+            if s.wait:
+                sql.run(sql.WAIT_SET, [s.payer_id, sql.p_dt(s.next_at), s.note, sql.p_dt(now)])
+            if s.done_callback:
+                Callback.objects.filter(pk=s.done_callback, done_at__isnull=True).update(
+                    done_at=now
+                )
+            sql.run(sql.LEASE_DELETE, [s.lease_id])
+        if lease is not None:
+            params = [
+                lease.payer_id,
+                operator_id,
+                lease.member_id,
+                lease.callback_id,
+                lease.reason[:200],
+                sql.p_dt(now),
+                sql.p_dt(now + POLICY.lease),
+            ]
+            leased = sql.one(sql.LEASE_INSERT, params) is not None
+    if not shown:
+        payer = lease.payer_id if lease and leased else show
+        if not sql.run(sql.AGENT_SHOW, [payer, operator_id]):
+            AgentStatus.objects.get_or_create(
+                user_id=operator_id,
+                defaults={"state": AgentState.READY, "since": now, "payer_id": payer},
+            )
+    return leased
+
+
 def _take_over_expired(payer_id: int, now: datetime) -> bool:
     """Ends another operator's expired lease on this payer, if nobody holds it any more."""
     lease = (
@@ -211,14 +331,6 @@ def _take_over_expired(payer_id: int, now: datetime) -> bool:
     return True
 
 
-def _show(operator: Any, payer: Payer | None, now: datetime) -> None:
-    """The board shows who each operator is calling (AgentStatus.payer)."""
-    if not sql.run(sql.AGENT_SHOW, [payer.pk if payer else None, operator.pk]):
-        AgentStatus.objects.get_or_create(
-            user=operator, defaults={"state": AgentState.READY, "since": now, "payer": payer}
-        )
-
-
 # --- facts about payers ---------------------------------------------------------------------
 
 
@@ -230,6 +342,15 @@ def _facts(payer_id: int, now: datetime) -> tuple[Facts, Payer | None]:
     r = sql.one(sql.facts(), params)
     if r is None:
         return Facts(payer_id=payer_id, total_unpaid=0), None
+    facts, payer = _facts_of(r, payer_id)
+    if not sql.is_pg():
+        for at, kind, result in sql.rows(sql.FACT_CONTACTS, [payer_id, since]):
+            facts.contacts.append(Contact(sql.dt(at), kind, result))  # type: ignore[arg-type]
+    return facts, payer
+
+
+def _facts_of(r: Any, payer_id: int) -> tuple[Facts, Payer]:
+    """Facts and payer from the columns of `sql._facts_columns` (contacts: PostgreSQL only)."""
     k = len(sql.PAYER_FIELDS)
     payer = Payer.from_db(connection.alias, sql.PAYER_FIELDS, r[:k])
     r = r[k:]
@@ -245,9 +366,8 @@ def _facts(payer_id: int, now: datetime) -> tuple[Facts, Payer | None]:
         wait_until=sql.dt(r[6]),
         wait_note=r[7] or "",
     )
-    found = r[8] if sql.is_pg() else sql.rows(sql.FACT_CONTACTS, [payer_id, since])
-    for at, kind, result in found or ():
-        f.contacts.append(Contact(sql.dt(at), kind, result))  # type: ignore[arg-type]
+    for at, kind, result in r[8] or ():
+        f.contacts.append(Contact(_iso(at), kind, result))
     return f, payer
 
 
@@ -261,71 +381,143 @@ class _Held:
     member_id: int | None
     callback_id: int | None
     created_at: Any
-    operator_id: int
     member_status: str | None
     member_attempts: int | None
 
 
-def _settle_lease(lease: Lease, now: datetime) -> None:
-    """Settles a lease read through the ORM (sweeps and take-overs, off the hot path)."""
-    member = ListMember.objects.filter(pk=lease.member_id).values("status", "attempts").first()
-    _settle(
-        _Held(
-            lease.pk,
-            lease.payer_id,
-            lease.member_id,
-            lease.callback_id,
-            lease.created_at,
-            lease.operator_id,
-            member["status"] if member else None,
-            member["attempts"] if member else None,
-        ),
-        now,
-        planning.days_around(timezone.localdate(now)),
-    )
-    AgentStatus.objects.filter(user_id=lease.operator_id, payer_id=lease.payer_id).update(
-        payer=None
-    )
+@dataclass
+class _Start:
+    """What an offer starts from: the held lease and what was recorded while it was held,
+    the versions this operator works (id, number, created, name; first priority first),
+    whether a callback may be due, and perhaps the first candidate with its facts."""
+
+    held: _Held | None
+    held_contacts: list[tuple[datetime, str, str, bool]]
+    held_valid_phone: bool | None  # None: ask when needed
+    versions: list[tuple[int, int, datetime, str]]
+    callbacks_due: bool
+    first: tuple[tuple[int, int, int, int, str], Facts, Payer] | None = None
 
 
-def _settle(lease: _Held, now: datetime, days: planning.Days) -> None:
-    """Applies what happened during the offer to the list member / callback; ends the lease.
+def _start(operator_id: int, now: datetime, operating: bool) -> _Start:
+    today = timezone.localdate(now)
+    since = now - CONTACT_WINDOW
+    if sql.is_pg():
+        r = sql.one(
+            sql.START,
+            {
+                "op": operator_id,
+                "now": now,
+                "open": operating,
+                "open_cb": now - POLICY.callback_open_after,
+                "today": today,
+                "since": since,
+            },
+        )
+        assert r is not None
+        held = _Held(*r[:7]) if r[0] is not None else None
+        st = _Start(
+            held=held,
+            held_contacts=[(_iso(a), k, res, p) for a, k, res, p in r[7] or ()],
+            held_valid_phone=bool(r[8]),
+            versions=[(v, n, _iso(c), name) for v, n, c, name in r[9] or ()],
+            callbacks_due=bool(r[10]),
+        )
+        if r[11] is not None:  # the first candidate: id, payer, rank, owed, note; facts
+            if r[16] is None:
+                facts, payer = Facts(payer_id=r[12], total_unpaid=0), None
+            else:
+                facts, payer = _facts_of(r[16:], r[12])
+            st.first = (tuple(r[11:16]), facts, payer)  # type: ignore[assignment]
+        return st
+    held_row = sql.one(sql.held_lease(), [operator_id])
+    held = _Held(*held_row[:5], *held_row[6:]) if held_row else None
+    contacts: list[tuple[datetime, str, str, bool]] = []
+    if held is not None:
+        since_held = sql.dt(held.created_at) - timedelta(minutes=1)  # type: ignore[operator]
+        contacts = [
+            (sql.dt(a), k, res, bool(p))  # type: ignore[misc]
+            for a, k, res, p in sql.rows(sql.SETTLE_CONTACTS, [held.payer_id, sql.p_dt(since_held)])
+        ]
+    versions = [
+        (v, n, sql.dt(c), name)
+        for v, n, c, name in (sql.rows(sql.VERSIONS, [operator_id]) if operating else ())
+    ]
+    return _Start(held, contacts, None, versions, operating)  # type: ignore[arg-type]
 
-    The member is updated before the lease is deleted (see the lock order above).
-    """
-    since = sql.dt(lease.created_at) - timedelta(minutes=1)  # type: ignore[operator]
-    found = sql.rows(sql.SETTLE_CONTACTS, [lease.payer_id, sql.p_dt(since)])
-    contacts = [Contact(sql.dt(at), kind, result) for at, kind, result, _ in found]  # type: ignore[arg-type]
-    promised = any(bool(p) for *_, p in found)
+
+def _iso(value: str) -> datetime:
+    """A timestamp inside PostgreSQL's JSON (ISO 8601 with offset)."""
+    return datetime.fromisoformat(value)
+
+
+@dataclass
+class _Settle:
+    """What settling a held offer writes."""
+
+    lease_id: int
+    payer_id: int
+    member_id: int | None  # the member to update, when it was pending
+    status: str = ""
+    note: str = ""
+    next_at: datetime | None = None
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+    wait: bool = False  # the payer waits until next_at in every list
+    done_callback: int | None = None
+
+
+def _settlement(st: _Start, now: datetime, days: planning.Days) -> _Settle | None:
+    """Applies what happened during the offer to the list member / callback (to be written
+    by `_write`, which updates the member before it deletes the lease: lock order)."""
+    lease = st.held
+    if lease is None:
+        return None
+    contacts = [Contact(at, kind, result) for at, kind, result, _ in st.held_contacts]
+    promised = any(p for *_, p in st.held_contacts)
+    s = _Settle(lease.id, lease.payer_id, None)
     if lease.member_id and lease.member_status == MemberStatus.PENDING:
+        valid = st.held_valid_phone
+        if valid is None:
+            valid = _has_valid_phone(lease.payer_id, contacts)
         o = outcome(
             contacts=contacts,
             promised=promised,
             attempts=lease.member_attempts or 0,
-            valid_phone=_has_valid_phone(lease.payer_id, contacts),
+            valid_phone=valid,
             now=now,
             days=days,
+            policy=current_policy(),
         )
-        sql.run(
-            sql.MEMBER_SETTLE,
-            [
-                o.status,
-                o.note[:200],
-                sql.p_dt(o.next_at),
-                o.attempts,
-                sql.p_dt(o.last_attempt_at),
-                sql.p_dt(now),
-                lease.member_id,
-            ],
-        )
-        if o.status == MemberStatus.PENDING and o.next_at:
-            sql.run(
-                sql.WAIT_SET,
-                [lease.payer_id, sql.p_dt(o.next_at), o.note[:200], sql.p_dt(now)],
-            )
+        s.member_id = lease.member_id
+        s.status, s.note, s.next_at = o.status, o.note[:200], o.next_at
+        s.attempts, s.last_attempt_at = o.attempts, o.last_attempt_at
+        s.wait = o.status == MemberStatus.PENDING and o.next_at is not None
     if lease.callback_id and (contacts or promised):
-        Callback.objects.filter(pk=lease.callback_id, done_at__isnull=True).update(done_at=now)
-    sql.run(sql.LEASE_DELETE, [lease.id])
+        s.done_callback = lease.callback_id
+    return s
+
+
+def _settle_lease(lease: Lease, now: datetime) -> None:
+    """Settles another operator's lease read through the ORM (sweeps and take-overs, off
+    the hot path)."""
+    member = ListMember.objects.filter(pk=lease.member_id).values("status", "attempts").first()
+    held = _Held(
+        lease.pk,
+        lease.payer_id,
+        lease.member_id,
+        lease.callback_id,
+        lease.created_at,
+        member["status"] if member else None,
+        member["attempts"] if member else None,
+    )
+    since = lease.created_at - timedelta(minutes=1)
+    contacts = [
+        (sql.dt(a), k, res, bool(p))  # type: ignore[misc]
+        for a, k, res, p in sql.rows(sql.SETTLE_CONTACTS, [lease.payer_id, sql.p_dt(since)])
+    ]
+    days = planning.days_around(timezone.localdate(now))
+    _write(lease.operator_id, _settlement(_Start(held, contacts, None, [], False), now, days), now)
 
 
 def _has_valid_phone(payer_id: int, contacts: list[Contact]) -> bool:
@@ -365,6 +557,20 @@ def _sweep_expired(now: datetime, days: planning.Days) -> None:
     for lease in expired:
         if not _still_busy(lease, now):
             _settle_lease(lease, now)
+
+
+_woken = {"at": datetime.min.replace(tzinfo=UTC)}
+WAKE_SECONDS = 20.0
+
+
+def _wake(now: datetime) -> None:
+    """Now and then (per process, by the app's clock), waiting members whose next_at has
+    come are made ready: the queue walks only ready members (index member_ready)."""
+    last = _woken["at"]
+    if last <= now < last + timedelta(seconds=WAKE_SECONDS):
+        return
+    _woken["at"] = now
+    sql.run(sql.wake(), [sql.p_dt(now)])
 
 
 def sweep_now() -> None:

@@ -9,6 +9,7 @@ from nofu.calllists import actions, queue
 from nofu.calllists.extract import Conditions
 from nofu.calllists.models import Audience, Callback, Lease, ListMember, MemberStatus
 from nofu.calllists.tests.helpers import contact, frozen, jst, make_payer, plan
+from nofu.calls import actions as calls_actions
 from nofu.calls.models import ContactResult, PaymentPromise
 from nofu.payers.models import Payment
 from nofu.telephony.models import AgentState, AgentStatus
@@ -242,6 +243,63 @@ class SkipTests(QueueTestCase):
         self.assertIsNone(self.next(self.olivia))
         self.assertEqual(self.member(p).note, "本日の架電上限（2回）")
         self.assertEqual(self.next(self.olivia, jst(2026, 6, 11, 9, 5)).payer, p)
+
+
+class ManagerSettingsTests(QueueTestCase):
+    """The manager's 架電の設定 (CallSettings) are the queue's rules."""
+
+    def promise(self, payer, on: date) -> None:  # type: ignore[no-untyped-def]
+        c = contact(payer, self.sam, jst(2026, 6, 1), ContactResult.REACHED_PAYER)
+        PaymentPromise.objects.create(
+            payer=payer, contact=c, promised_on=on, amount=5_000, created_by=self.sam
+        )
+
+    def settings(self, **kw) -> None:  # type: ignore[no-untyped-def]
+        values = {
+            "promise_max_days": 31,
+            "promise_max_parts": 3,
+            "promise_grace_days": 5,
+            "return_call_days": 14,
+        }
+        calls_actions.call_settings_update(actor=self.mia, **{**values, **kw})
+
+    def test_promise_wait_is_the_grace_days_of_the_settings(self) -> None:
+        self.publish()
+        p0 = self.payers[0]
+        self.promise(p0, date(2026, 6, 5))  # 6/5 + 5 days of grace: not called on 6/10
+        self.assertEqual(self.next(self.olivia).payer, self.payers[1])
+        self.assertEqual(self.member(p0).note, "納付約束中（6/5納付予定）")
+
+    def test_shorter_grace_days_call_a_promise_sooner(self) -> None:
+        self.publish()
+        p0 = self.payers[0]
+        self.promise(p0, date(2026, 6, 5))
+        self.settings(promise_grace_days=3)  # judged on 6/9: on 6/10 the payer is called again
+        self.assertEqual(self.next(self.olivia).payer, p0)
+
+    def test_daily_cap_of_the_settings(self) -> None:
+        self.publish(Conditions(limit=1))
+        p = self.payers[0]
+        contact(p, self.sam, jst(2026, 6, 10, 9, 0), ContactResult.BUSY)
+        self.settings(max_calls_per_day=1)
+        self.assertIsNone(self.next(self.olivia))
+        self.assertEqual(self.member(p).note, "本日の架電上限（1回）")
+
+    def test_weekly_cap_of_the_settings(self) -> None:
+        self.publish(Conditions(limit=1))
+        p = self.payers[0]
+        contact(p, self.sam, jst(2026, 6, 9, 9, 0), ContactResult.NO_ANSWER)
+        self.settings(max_calls_per_day=1, max_calls_per_week=1)
+        self.assertIsNone(self.next(self.olivia))
+        self.assertEqual(self.member(p).note, "週の架電上限（直近7日で1回）")
+
+    def test_retry_spacing_of_the_settings(self) -> None:
+        self.publish(Conditions(limit=1))
+        p = self.payers[0]
+        contact(p, self.sam, jst(2026, 6, 10, 9, 0), ContactResult.NO_ANSWER)
+        self.settings(retry_after_hours=5)  # 3 by default: the afternoon from 12:00
+        self.assertIsNone(self.next(self.olivia))
+        self.assertEqual(self.member(p).next_at, jst(2026, 6, 10, 14, 0))
 
 
 class CallbackTests(QueueTestCase):
