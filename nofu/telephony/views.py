@@ -176,6 +176,24 @@ def phone(request: HttpRequest) -> HttpResponse:
     return render(request, "telephony/phone.html", {"calls": mine})
 
 
+def _refused(request: HttpRequest, e: ValidationError) -> HttpResponse:
+    """The softphone's script gets JSON; a plain form post goes back with the message."""
+    if wants_json(request):
+        return JsonResponse({"ok": False, "message": _first_error(e)}, status=400)
+    messages.error(request, _first_error(e))
+    return _back(request)
+
+
+def _done(
+    request: HttpRequest, extra: dict | None = None, *, status: int = 200, message: str = ""
+) -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse({"ok": True, **(extra or {}), "me": me_payload(request)}, status=status)
+    if message:
+        messages.success(request, message)
+    return _back(request)
+
+
 @require_POST
 @require_capability("calls.work")
 def set_state(request: HttpRequest) -> HttpResponse:
@@ -184,13 +202,8 @@ def set_state(request: HttpRequest) -> HttpResponse:
             actor=request.user, state=request.POST.get("state", ""), request=request
         )
     except ValidationError as e:
-        if wants_json(request):
-            return JsonResponse({"ok": False, "message": _first_error(e)}, status=400)
-        messages.error(request, _first_error(e))
-        return _back(request)
-    if wants_json(request):
-        return JsonResponse({"ok": True, "me": me_payload(request)})
-    return _back(request)
+        return _refused(request, e)
+    return _done(request)
 
 
 @require_POST
@@ -207,14 +220,10 @@ def dial(request: HttpRequest) -> HttpResponse:
             request=request,
         )
     except ValidationError as e:
-        if wants_json(request):
-            return JsonResponse({"ok": False, "message": _first_error(e)}, status=400)
-        messages.error(request, _first_error(e))
-        return _back(request)
-    if wants_json(request):
-        return JsonResponse({"ok": True, "call_id": call_id, "me": me_payload(request)}, status=201)
-    messages.success(request, f"発信しました（通話ID {call_id}）。")
-    return _back(request)
+        return _refused(request, e)
+    return _done(
+        request, {"call_id": call_id}, status=201, message=f"発信しました（通話ID {call_id}）。"
+    )
 
 
 @require_POST
@@ -225,13 +234,8 @@ def hangup(request: HttpRequest) -> HttpResponse:
             actor=request.user, call_id=request.POST.get("call_id", ""), request=request
         )
     except ValidationError as e:
-        if wants_json(request):
-            return JsonResponse({"ok": False, "message": _first_error(e)}, status=400)
-        messages.error(request, _first_error(e))
-        return _back(request)
-    if wants_json(request):
-        return JsonResponse({"ok": True, "me": me_payload(request)})
-    return _back(request)
+        return _refused(request, e)
+    return _done(request)
 
 
 @require_POST
