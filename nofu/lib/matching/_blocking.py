@@ -10,6 +10,7 @@ depend on what else is in the batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import polars as pl
 
@@ -24,6 +25,8 @@ class Rule:
     one_side_no_dob: bool = False  # at least one side has no birth date
     explode: bool = False  # the single part is a ;-separated list
 
+
+_Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
 
 RULES: tuple[Rule, ...] = (
     Rule("resident_no", ("rno",)),
@@ -49,7 +52,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _keys(profiles: pl.DataFrame, rule: Rule) -> pl.DataFrame:
+def _keys(profiles: _Frame, rule: Rule) -> _Frame:
     """(pid, k, nodob) for the profiles that take part in `rule`."""
     df = profiles
     if rule.only == "person":
@@ -75,7 +78,8 @@ RuleKeys = dict[str, pl.DataFrame]
 
 def rule_keys(profiles: pl.DataFrame) -> RuleKeys:
     """Every rule's (pid, k, nodob), computed once for the stop lists and the pairs."""
-    return {rule.name: _keys(profiles, rule) for rule in RULES}
+    frames = pl.collect_all([_keys(profiles.lazy(), rule) for rule in RULES])
+    return {rule.name: frame for rule, frame in zip(RULES, frames, strict=True)}
 
 
 def block_sizes(
@@ -104,7 +108,8 @@ def candidate_pairs(
     incremental run needs, and exactly those pairs of a full run. `keys` are
     `rule_keys(profiles)` when the caller has them already.
     """
-    found: list[pl.DataFrame] = []
+    # One lazy query over every rule: Polars runs the joins side by side.
+    found: list[pl.LazyFrame] = []
     for rule in RULES:
         k = keys[rule.name] if keys is not None else _keys(profiles, rule)
         stop = model.stop.get(rule.name)
@@ -117,12 +122,13 @@ def candidate_pairs(
         left = k if new is None else k.filter(pl.col("pid").is_in(new.implode()))
         if left.height == 0:
             continue
+        every, side = k.lazy(), left.lazy()
         if rule.one_side_no_dob:
-            a = left.filter(pl.col("nodob")).join(k, on="k", suffix="_r")
-            b = left.join(k.filter(pl.col("nodob")), on="k", suffix="_r")
+            a = side.filter(pl.col("nodob")).join(every, on="k", suffix="_r")
+            b = side.join(every.filter(pl.col("nodob")), on="k", suffix="_r")
             joined = pl.concat([a.select("pid", "pid_r"), b.select("pid", "pid_r")])
         else:
-            joined = left.join(k, on="k", suffix="_r").select("pid", "pid_r")
+            joined = side.join(every, on="k", suffix="_r").select("pid", "pid_r")
         pairs = joined.filter(pl.col("pid") != pl.col("pid_r")).select(
             pl.min_horizontal("pid", "pid_r").alias("pid_l"),
             pl.max_horizontal("pid", "pid_r").alias("pid_r"),
@@ -130,4 +136,4 @@ def candidate_pairs(
         found.append(pairs.unique())
     if not found:
         return pl.DataFrame(schema={"pid_l": pl.Int64, "pid_r": pl.Int64})
-    return pl.concat(found).unique().sort("pid_l", "pid_r")
+    return pl.concat(found).unique().sort("pid_l", "pid_r").collect()

@@ -197,9 +197,12 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         (_eq("kl") | _eq("kn_tok")).alias("_kana_eq"),
         (_both("kl") & ~_l("kn_inferred") & ~_r("kn_inferred")).alias("_ka_real"),
     )
-    need_kana = df.select((_both("kl") & ~pl.col("_kana_eq")).alias("m"))["m"]
-    need_nm = df.select((_both("nm") & ~pl.col("_kanji_eq")).alias("m"))["m"]
-    need_lat = df.select((_both("lat") & (_l("lat") != _r("lat"))).alias("m"))["m"]
+    need = df.select(
+        (_both("kl") & ~pl.col("_kana_eq")).alias("kana"),
+        (_both("nm") & ~pl.col("_kanji_eq")).alias("nm"),
+        (_both("lat") & (_l("lat") != _r("lat"))).alias("lat"),
+    )
+    need_kana, need_nm, need_lat = need["kana"], need["nm"], need["lat"]
     sim_kana = np.maximum(
         _similarity(df, "kl", need_kana, config.workers),
         _similarity(df, "kn_tok", need_kana, config.workers),
@@ -296,7 +299,7 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
     shared_f = split["ph_fixed_l"].list.set_intersection(split["ph_fixed_r"]).list.first()
     has_l = (_l("ph_mobile") != "") | (_l("ph_fixed") != "")
     has_r = (_r("ph_mobile") != "") | (_r("ph_fixed") != "")
-    df = df.with_columns(
+    lf = df.lazy().with_columns(
         shared_m.fill_null("").alias("_shared_m"),
         shared_f.fill_null("").alias("_shared_f"),
     )
@@ -336,7 +339,8 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         .then(pl.lit("given_name"))
         .otherwise(pl.lit(""))
     )
-    df = df.with_columns(
+    # Lazy, so that Polars evaluates the expressions shared by several levels once.
+    df = lf.with_columns(
         pl.when(both_person).then(person_name).otherwise(pl.lit("")).alias("lv_name"),
         pl.when(both_corp).then(corp_name).otherwise(pl.lit("")).alias("lv_corp_name"),
         corp_form.alias("lv_corp_form"),
@@ -393,7 +397,7 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         .otherwise(pl.col("_shared_f"))
         .alias("_tf_phone"),
         pl.when(_eq("nat")).then(_l("nat")).otherwise(pl.lit("")).alias("_tf_nat"),
-    )
+    ).collect()
     return df
 
 
@@ -450,9 +454,15 @@ def add_weights(df: pl.DataFrame, model: MatchModel, config: MatchConfig) -> pl.
         if chain is not None:
             expr = chain.otherwise(pl.lit(0.0))
         weights.append(expr.alias(f"w_{comp}"))
-    df = df.with_columns(weights)
-    return df.with_columns(
-        (pl.lit(model.prior) + pl.sum_horizontal([f"w_{c}" for c in COMPARISONS])).alias("weight")
+    return (
+        df.lazy()
+        .with_columns(weights)
+        .with_columns(
+            (pl.lit(model.prior) + pl.sum_horizontal([f"w_{c}" for c in COMPARISONS])).alias(
+                "weight"
+            )
+        )
+        .collect()
     )
 
 

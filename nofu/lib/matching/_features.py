@@ -357,6 +357,7 @@ def _receive(stream: Any) -> Any:
 def _serve() -> None:
     """The spare process: apply named feature functions to batches sent on stdin."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    normalize_address("千葉市中央区")  # read Japan Post's towns while the caller groups records
     while True:
         try:
             name, rows = _receive(stdin)
@@ -377,17 +378,27 @@ class _Pool:
         self.proc: subprocess.Popen[bytes] | None = None
         self.broken = False
 
-    def map(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
-        name = _WORKER_NAMES.get(fn)
-        if name is None or self.broken or len(rows) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-            return _apply(fn, rows)
-        try:
-            if self.proc is None:
+    def start(self) -> None:
+        """Start the child now (it takes a second to import and read its tables), so
+        that it is ready when the first batch comes."""
+        if self.proc is None and not self.broken and (os.cpu_count() or 1) >= 2:
+            try:
                 env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
                 self.proc = subprocess.Popen(
                     [sys.executable, "-c", "from nofu.lib.matching._features import _serve; _serve()"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 )  # fmt: skip
+            except OSError:
+                self.broken = True
+
+    def map(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
+        name = _WORKER_NAMES.get(fn)
+        if name is None or self.broken or len(rows) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
+            return _apply(fn, rows)
+        try:
+            self.start()
+            if self.proc is None:
+                return _apply(fn, rows)
             half = len(rows) // 2
             assert self.proc.stdin is not None and self.proc.stdout is not None
             _send(self.proc.stdin, (name, rows[half:]))
@@ -499,6 +510,70 @@ def _corporation_flag(s: str) -> str:
     return _nfkc(s).strip()
 
 
+# Phone numbers written with ASCII digits, hyphens, brackets and spaces only (nearly
+# all of them) are read by Polars: `phone_digits` would only strip those characters
+# and check the shape. Everything else goes through `phone_digits`.
+_PLAIN_PHONE = r"^[0-9()\- ]*$"
+_PLAIN_JUNK = r"[()\- ]"
+_NATIONAL = r"^0[1-9][0-9]{8,9}$"
+
+
+def _phone_column(df: pl.DataFrame, col: str, out: str, pool: _Pool) -> pl.DataFrame:
+    """`phone_digits` of `col` as column `out`, the common shapes read by Polars."""
+    raw = pl.col(col)
+    stripped = raw.str.replace_all(_PLAIN_JUNK, "")
+    plain = raw.str.contains(_PLAIN_PHONE)
+    df = df.with_columns(
+        pl.when(plain & stripped.str.contains(_NATIONAL))
+        .then(stripped)
+        .when(plain & (stripped == ""))
+        .then(pl.lit(""))
+        .otherwise(None)
+        .alias(out)
+    )
+    rest = df.filter(pl.col(out).is_null()).select(col).unique()
+    if rest.height == 0:
+        return df
+    done = _map_unique(rest, [col], phone_digits, ["_pd"], pool)
+    return (
+        df.join(done, on=col, how="left", maintain_order="left")
+        .with_columns(pl.coalesce(out, "_pd").alias(out))
+        .drop("_pd")
+    )
+
+
+def _is_mobile(n: pl.Expr) -> pl.Expr:
+    """`is_mobile` of national digits: 050/060/070/080/090 and 11 digits, not 0800."""
+    return (n.str.len_chars() == 11) & n.str.contains(r"^0[5-9]0") & ~n.str.starts_with("0800")
+
+
+def _phone_kind_columns(a: pl.Expr, b: pl.Expr) -> list[pl.Expr]:
+    """`_phone_kinds` over whole columns: (mobile, other) numbers, sorted, ;-joined."""
+    first = pl.when(a == "").then(b).when(b == "").then(a).when(a < b).then(a).otherwise(b)
+    second = (
+        pl.when((a == "") | (b == "") | (a == b)).then(pl.lit("")).when(a < b).then(b).otherwise(a)
+    )
+    both = first + ";" + second
+
+    def pick(k1: pl.Expr, k2: pl.Expr) -> pl.Expr:
+        return (
+            pl.when(k1 & k2)
+            .then(both)
+            .when(k1)
+            .then(first)
+            .when(k2)
+            .then(second)
+            .otherwise(pl.lit(""))
+        )
+
+    has1, has2 = first != "", second != ""
+    mob1, mob2 = _is_mobile(first), _is_mobile(second)
+    return [
+        pick(has1 & mob1, has2 & mob2).alias("ph_mobile"),
+        pick(has1 & ~mob1, has2 & ~mob2).alias("ph_fixed"),
+    ]
+
+
 def _phone_kinds(a: str, b: str) -> tuple[str, str]:
     nums = sorted({n for n in (a, b) if n})
     return (
@@ -531,15 +606,17 @@ def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     features and the grouping into profiles work on those; the records are attached
     again at the end, in their input order.
     """
-    rk = pl.col("source") + "\x1f" + pl.col("key")
-    ident = (
-        records.with_row_index("_r")
-        .group_by(list(IDENTITY_FIELDS))
-        .agg(rk.min().alias("_rk"), pl.col("_r"))
-        .with_row_index("_g")
-    )
     pool = _Pool()
     try:
+        if records.height >= PARALLEL_MIN:
+            pool.start()
+        rk = pl.col("source") + "\x1f" + pl.col("key")
+        ident = (
+            records.with_row_index("_r")
+            .group_by(list(IDENTITY_FIELDS))
+            .agg(rk.min().alias("_rk"), pl.col("_r"))
+            .with_row_index("_g")
+        )
         feats = _row_features(ident, pool).select("_g", "_rk", *PROFILE_FIELDS)
     finally:
         pool.close()
@@ -610,9 +687,9 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
     df = _map_unique(df, ["nationality"], clean_text, ["nat"])
     addr_cols = ["address", "building", "postal_code"]
     df = _map_unique(df, addr_cols, _address_features, ["addr", "town", "room"], pool)
-    df = _map_unique(df, ["phone1"], phone_digits, ["_p1"], pool)
-    df = _map_unique(df, ["phone2"], phone_digits, ["_p2"], pool)
-    df = _map_unique(df, ["_p1", "_p2"], _phone_kinds, ["ph_mobile", "ph_fixed"])
+    df = _phone_column(df, "phone1", "_p1", pool)
+    df = _phone_column(df, "phone2", "_p2", pool)
+    df = df.with_columns(_phone_kind_columns(pl.col("_p1"), pl.col("_p2")))
     df = df.with_columns(
         # A corporation has no birth date or sex; a stray value must not split it.
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("dob").alias("dob"),
