@@ -14,7 +14,9 @@ The queue: one published shared list; `--operators` worker processes (real web w
 are processes too), each with its own database connection, warmed up with two offers and
 a release (connection, caches, prepared statements), wait on a barrier and then all call
 `next_payer` at the same moment, `--pulls` times (every call releases the operator's
-previous payer, as the operator screen does), with `--think` seconds ± 50 % between calls.
+previous payer, as the operator screen does), with `--think` seconds ± 50 % between calls;
+then `--bursts` rounds in which every operator waits on the barrier before each pull, so
+all of them ask at the same instant every time (the strict reading of "pulling at once").
 The app's clock is set to a weekday at 10:30 so the run is within operating hours.
 Latencies are wall-clock per call inside the worker; every offered payer is collected
 and checked for duplicates (a released payer waits 30 minutes, so within a run no payer
@@ -216,7 +218,7 @@ def build_lists(at: datetime) -> int:
 
 
 def worker(args: tuple) -> dict:  # type: ignore[type-arg]
-    n, pulls, think, at0, barrier = args
+    n, pulls, think, at0, barrier, bursts = args
     from django.db import connections
 
     from nofu.accounts.models import User
@@ -237,6 +239,8 @@ def worker(args: tuple) -> dict:  # type: ignore[type-arg]
         db0 = backend_cpu()
         barrier.wait()
         for _ in range(pulls):
+            if bursts:
+                barrier.wait()  # every pull of every operator at the same instant
             c, t = time.process_time(), time.perf_counter()
             offer = queue.next_payer(operator=op)
             lat.append(time.perf_counter() - t)
@@ -250,12 +254,35 @@ def worker(args: tuple) -> dict:  # type: ignore[type-arg]
     return {"lat": lat, "got": got, "cpu": cpu, "db_cpu": db_cpu}
 
 
-def pull_together(version_pk: int, operators: int, pulls: int, think: float, at: datetime) -> None:
-    from django.db import connection, connections
-    from django.test.utils import CaptureQueriesContext
+def statements(op: object) -> str:
+    """Round trips of one warm next_payer and one release (every cursor, both kinds)."""
+    import psycopg
+
+    from nofu.calllists import queue
+
+    count = {"n": 0}
+    execute = psycopg.Cursor.execute
+
+    def counting(self, *a, **k):  # type: ignore[no-untyped-def]
+        count["n"] += 1
+        return execute(self, *a, **k)
+
+    queue.next_payer(operator=op)  # caches (plan, rules) and sweep out of the way
+    queue.release(operator=op)
+    with mock.patch.object(psycopg.Cursor, "execute", counting):
+        queue.next_payer(operator=op)
+        offer = count["n"]
+        queue.release(operator=op)
+    return f"next_payer {offer} + BEGIN/COMMIT, release {count['n'] - offer} + BEGIN/COMMIT"
+
+
+def pull_together(
+    version_pk: int, operators: int, pulls: int, think: float, at: datetime, bursts: bool = False
+) -> None:
+    from django.db import connections
 
     from nofu.accounts.models import Role, User
-    from nofu.calllists import actions, clock, queue
+    from nofu.calllists import actions, clock
     from nofu.calllists.models import ListVersion
 
     mia = User.objects.get(username="bench_manager")
@@ -266,10 +293,8 @@ def pull_together(version_pk: int, operators: int, pulls: int, think: float, at:
     for i in range(operators):
         User.objects.get_or_create(username=f"bench_op{i:02d}", defaults={"role": Role.OPERATOR})
     probe, _ = User.objects.get_or_create(username="bench_probe", defaults={"role": Role.OPERATOR})
-    with mock.patch.object(clock, "now", lambda: at), CaptureQueriesContext(connection) as q:
-        queue.next_payer(operator=probe)
-        queue.release(operator=probe)
-    say(f"\none next_payer + release, alone: {len(q.captured_queries)} SQL statements")
+    with mock.patch.object(clock, "now", lambda: at):
+        say(f"\none operator alone: {statements(probe)} (statements)")
 
     connections.close_all()  # each process opens its own
     load_before = os.getloadavg()[0]
@@ -278,7 +303,9 @@ def pull_together(version_pk: int, operators: int, pulls: int, think: float, at:
     barrier = ctx.Manager().Barrier(operators)
     t = time.perf_counter()
     with ctx.Pool(operators) as pool:
-        results = pool.map(worker, [(i, pulls, think, at, barrier) for i in range(operators)])
+        results = pool.map(
+            worker, [(i, pulls, think, at, barrier, bursts) for i in range(operators)]
+        )
     wall = time.perf_counter() - t
     db_cpu = sum(r["db_cpu"] for r in results)
     lat = [x for r in results for x in r["lat"]]
@@ -288,8 +315,13 @@ def pull_together(version_pk: int, operators: int, pulls: int, think: float, at:
     ms = [x * 1000 for x in lat]
     burst = [r["lat"][0] * 1000 for r in results]
     cpu = sum(r["cpu"] for r in results) / max(1, len(lat)) * 1000
+    pacing = (
+        f"{pulls} bursts: all {operators} pull at the same instant each time"
+        if bursts
+        else f"think {think:g} s ± 50 %"
+    )
     say(
-        f"next_payer, {operators} operator processes × {pulls} pulls, think {think:g} s ± 50 % "
+        f"next_payer, {operators} operator processes × {pulls} pulls, {pacing} "
         f"({len(lat):,} calls in {wall:.1f} s, load average {load_before:.1f} → "
         f"{os.getloadavg()[0]:.1f}):"
     )
@@ -317,7 +349,13 @@ def main() -> int:
     p.add_argument("--contacts", type=int, default=300_000)
     p.add_argument("--operators", type=int, default=50)
     p.add_argument("--pulls", type=int, default=20)
-    p.add_argument("--think", type=float, nargs="*", default=[0.0, 1.0])
+    p.add_argument("--think", type=float, nargs="*", default=[5.0, 1.0, 0.0])
+    p.add_argument(
+        "--bursts",
+        type=int,
+        default=20,
+        help="then this many rounds in which all operators pull at the same instant (0: none)",
+    )
     p.add_argument("--reuse", action="store_true", help="keep the generated database")
     p.add_argument("--lists-only", action="store_true", help="build the lists, skip the queue")
     a = p.parse_args()
@@ -357,6 +395,8 @@ def main() -> int:
         return 0
     for i, think in enumerate(a.think):
         pull_together(first, a.operators, a.pulls, think, at + timedelta(hours=i))
+    if a.bursts:
+        pull_together(first, a.operators, a.bursts, 0, at + timedelta(hours=len(a.think)), True)
     return 0
 
 
