@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 INF = float("inf")
@@ -116,6 +117,31 @@ class _Groups:
         return not any(forbidden.get(i, set()) & other for i in ga.members)
 
 
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of links (a[k], b[k]): each node's smallest node index.
+
+    Min-label propagation with pointer jumping, in NumPy: a payer's component is small,
+    so a few rounds over all links settle it.
+    """
+    labels = np.arange(n, dtype=np.int64)
+    if a.size == 0:
+        return labels
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        while True:  # pointer jumping: follow labels to their own labels
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
 def cluster(
     profiles: pl.DataFrame,
     edges: pl.DataFrame,
@@ -129,87 +155,100 @@ def cluster(
     `edges` holds pid_l, pid_r, weight, strong for the sure, conflict-free links.
     Labels are the smallest anchor of the component / cluster.
     """
-    pids = profiles["pid"].to_list()
+    n = profiles.height
+    prof = profiles.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
+    at = prof.select("pid", "i")
+    pids = prof["pid"].to_list()
     index = {p: i for i, p in enumerate(pids)}
-    n = len(pids)
-    anchors = profiles["anchor"].to_list()
-    # hard links: one 宛名番号, and a supervisor's "same payer"
-    hard: list[tuple[int, int]] = []
-    by_rno: dict[str, int] = {}
-    for i, r in enumerate(profiles["rno"].to_list()):
-        if r:
-            if r in by_rno:
-                hard.append((by_rno[r], i))
-            else:
-                by_rno[r] = i
+    # hard links: one 宛名番号 (each profile to the first with its number), and a
+    # supervisor's "same payer"
+    by_rno = (
+        prof.filter(pl.col("rno") != "")
+        .with_columns(pl.col("i").min().over("rno").alias("first"))
+        .filter(pl.col("i") != pl.col("first"))
+        .select("first", "i")
+    )
+    hard: list[tuple[int, int]] = list(by_rno.iter_rows())
     hard.extend((index[a], index[b]) for a, b in must_link if a in index and b in index)
-    at = pl.DataFrame({"pid": pids, "i": range(n)}, schema={"pid": pl.Int64, "i": pl.Int64})
     e = (
         edges.join(at.rename({"pid": "pid_l", "i": "a"}), on="pid_l", maintain_order="left")
         .join(at.rename({"pid": "pid_r", "i": "b"}), on="pid_r", maintain_order="left")
         .select("a", "b", "weight", "strong")
     )
-    ea, eb = e["a"].to_list(), e["b"].to_list()
-    uf = _UnionFind(n)
-    for a, b in hard:
-        uf.union(a, b)
-    for a, b in zip(ea, eb, strict=True):
-        uf.union(a, b)
-    comp = [uf.find(i) for i in range(n)]
+    ha = np.array([h[0] for h in hard], dtype=np.int64)
+    hb = np.array([h[1] for h in hard], dtype=np.int64)
+    comp_arr = _components(
+        n, np.concatenate([ha, e["a"].to_numpy()]), np.concatenate([hb, e["b"].to_numpy()])
+    )
 
-    dobs = profiles["dob"].to_list()
-    sexes = profiles["sex"].to_list()
-    kinds = profiles["corp"].to_list()
-    rnos = profiles["rno"].to_list()
-    sig_rows: list[Signature] = list(profiles.select(SIGNATURE_COLUMNS).iter_rows())  # type: ignore[arg-type]
     forbidden: dict[int, set[int]] = defaultdict(set)
     for a, b in cannot_link:
         if a in index and b in index:
             forbidden[index[a]].add(index[b])
             forbidden[index[b]].add(index[a])
 
+    # Components whose records disagree on an identity attribute (or may: two
+    # signatures) are rebuilt link by link; found with one query over all of them.
+    blank_null = {c: pl.when(pl.col(c) != "").then(pl.col(c)) for c in ("dob", "sex", "rno")}
+    per_comp = (
+        prof.with_columns(pl.Series("comp", comp_arr))
+        .filter(pl.len().over("comp") > 1)
+        .group_by("comp")
+        .agg(
+            (
+                (blank_null["dob"].drop_nulls().n_unique() > 1)
+                | (blank_null["sex"].drop_nulls().n_unique() > 1)
+                | (pl.col("corp").n_unique() > 1)
+                | (blank_null["rno"].drop_nulls().n_unique() > 1)
+                | pl.col("i").is_in(list(forbidden)).any()
+            ).alias("bad"),
+            (pl.struct(SIGNATURE_COLUMNS).n_unique() > 1).alias("sigs"),
+        )
+        .filter(pl.col("bad") | pl.col("sigs"))
+    )
+    dirty: set[int] = set(per_comp.filter(pl.col("bad"))["comp"].to_list())
+    maybe = per_comp.filter(~pl.col("bad"))["comp"]
     members: dict[int, list[int]] = defaultdict(list)
-    for i, c in enumerate(comp):
-        members[c].append(i)
-    dirty: set[int] = set()
-    for c, ms in members.items():
-        if len(ms) < 2:
-            continue
-        if (
-            len({dobs[i] for i in ms if dobs[i]}) > 1
-            or len({sexes[i] for i in ms if sexes[i]}) > 1
-            or len({kinds[i] for i in ms}) > 1
-            or len({rnos[i] for i in ms if rnos[i]}) > 1
-            or any(forbidden.get(i) for i in ms)
-        ):
+    involved = np.flatnonzero(np.isin(comp_arr, per_comp["comp"].to_numpy()))
+    for i in involved.tolist():
+        members[int(comp_arr[i])].append(i)
+    sub = prof[involved.tolist()] if involved.size else prof.head(0)
+    sig_of: dict[int, Signature] = dict(
+        zip(sub["i"].to_list(), sub.select(SIGNATURE_COLUMNS).iter_rows(), strict=True)  # type: ignore[arg-type]
+    )
+    for c in maybe.to_list():
+        sl = list({sig_of[i] for i in members[c]})
+        if any(signatures_conflict(x, y) for j, x in enumerate(sl) for y in sl[j + 1 :]):
             dirty.add(c)
-            continue
-        sigs = {sig_rows[i] for i in ms}
-        if len(sigs) > 1:
-            sl = list(sigs)
-            if any(signatures_conflict(x, y) for j, x in enumerate(sl) for y in sl[j + 1 :]):
-                dirty.add(c)
 
-    label = list(comp)
-    used = [True] * len(ea)
+    label = comp_arr.copy()
+    used = np.ones(e.height, dtype=bool)
     if dirty:
+        info = {
+            i: (d, sx, k, r)
+            for i, d, sx, k, r in sub.select("i", "dob", "sex", "corp", "rno").iter_rows()
+        }
+        anchors = dict(zip(sub["i"].to_list(), sub["anchor"].to_list(), strict=True))
+        ea_all, eb_all = e["a"].to_numpy(), e["b"].to_numpy()
+        in_dirty = np.flatnonzero(np.isin(comp_arr[ea_all], np.array(sorted(dirty))))
+        ea = dict(zip(in_dirty.tolist(), ea_all[in_dirty].tolist(), strict=True))
+        eb = dict(zip(in_dirty.tolist(), eb_all[in_dirty].tolist(), strict=True))
+        weights_all = e["weight"].to_numpy()
+        strong_all = e["strong"].to_numpy()
         edge_of: dict[int, list[int]] = defaultdict(list)
-        for k, a in enumerate(ea):
-            if comp[a] in dirty:
-                edge_of[comp[a]].append(k)
-        weights = e["weight"].to_list()
-        strong = e["strong"].to_list()
+        for k in in_dirty.tolist():
+            edge_of[int(comp_arr[ea[k]])].append(k)
         hard_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for a, b in hard:
-            if comp[a] in dirty:
-                hard_by[comp[a]].append((a, b))
+            if comp_arr[a] in dirty:
+                hard_by[int(comp_arr[a])].append((a, b))
         for c in sorted(dirty):
             ks = edge_of.get(c, [])
             for k in ks:
                 used[k] = False
             ks.sort(
                 key=lambda k: (
-                    -weights[k],
+                    -float(weights_all[k]),
                     min(anchors[ea[k]], anchors[eb[k]]),
                     max(anchors[ea[k]], anchors[eb[k]]),
                 )
@@ -217,11 +256,11 @@ def cluster(
             state = _Groups(
                 {
                     i: _Group(
-                        {dobs[i]} - {""},
-                        {sexes[i]} - {""},
-                        {kinds[i]},
-                        {rnos[i]} - {""},
-                        {sig_rows[i]},
+                        {info[i][0]} - {""},
+                        {info[i][1]} - {""},
+                        {info[i][2]},
+                        {info[i][3]} - {""},
+                        {sig_of[i]},
                         [i],
                     )
                     for i in members[c]
@@ -231,22 +270,16 @@ def cluster(
                 state.join(state.find(a), state.find(b))
             for k in ks:
                 ra, rb = state.find(ea[k]), state.find(eb[k])
-                if ra == rb or state.compatible(ra, rb, strong[k], forbidden):
+                if ra == rb or state.compatible(ra, rb, bool(strong_all[k]), forbidden):
                     state.join(ra, rb)
                     used[k] = True
             for i in members[c]:
                 label[i] = state.find(i)
 
-    def anchor_label(labels: list[int]) -> list[str]:
-        best: dict[int, str] = {}
-        for i, lab in enumerate(labels):
-            a = anchors[i]
-            if lab not in best or a < best[lab]:
-                best[lab] = a
-        return [best[lab] for lab in labels]
-
-    out = pl.DataFrame(
-        {"pid": pids, "comp": anchor_label(comp), "cluster": anchor_label(label)},
-        schema={"pid": pl.Int64, "comp": pl.String, "cluster": pl.String},
+    # labels: the smallest anchor of the component / of the cluster
+    out = prof.with_columns(pl.Series("_c", comp_arr), pl.Series("_k", label)).select(
+        "pid",
+        pl.col("anchor").min().over("_c").alias("comp"),
+        pl.col("anchor").min().over("_k").alias("cluster"),
     )
     return out, edges.with_columns(pl.Series("used", used, dtype=pl.Boolean))
