@@ -86,14 +86,18 @@ def block_sizes(
     profiles: pl.DataFrame, max_block: int, keys: RuleKeys | None = None
 ) -> dict[str, frozenset[str]]:
     """Keys of each rule whose block is larger than `max_block` (the stop lists)."""
-    stop: dict[str, frozenset[str]] = {}
-    for rule in RULES:
-        if rule.name == "resident_no":
-            continue  # one 宛名番号 is one payer, however many records it has
-        k = keys[rule.name] if keys is not None else _keys(profiles, rule)
-        big = k.group_by("k").len().filter(pl.col("len") > max_block)["k"].to_list()
-        stop[rule.name] = frozenset(big)
-    return stop
+    # one 宛名番号 is one payer, however many records it has: never a stop list
+    rules = [rule for rule in RULES if rule.name != "resident_no"]
+    big = pl.collect_all(
+        [
+            (keys[rule.name].lazy() if keys is not None else _keys(profiles.lazy(), rule))
+            .group_by("k")
+            .len()
+            .filter(pl.col("len") > max_block)
+            for rule in rules
+        ]
+    )
+    return {rule.name: frozenset(b["k"].to_list()) for rule, b in zip(rules, big, strict=True)}
 
 
 def candidate_pairs(

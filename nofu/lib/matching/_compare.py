@@ -421,6 +421,7 @@ def add_weights(df: pl.DataFrame, model: MatchModel, config: MatchConfig) -> pl.
             on=f"_tf_{col}",
             how="left",
         )
+    lf = df.lazy()
     weights = []
     for comp in COMPARISONS:
         m_levels = config.m.get(comp, {})
@@ -455,8 +456,7 @@ def add_weights(df: pl.DataFrame, model: MatchModel, config: MatchConfig) -> pl.
             expr = chain.otherwise(pl.lit(0.0))
         weights.append(expr.alias(f"w_{comp}"))
     return (
-        df.lazy()
-        .with_columns(weights)
+        lf.with_columns(weights)
         .with_columns(
             (pl.lit(model.prior) + pl.sum_horizontal([f"w_{c}" for c in COMPARISONS])).alias(
                 "weight"

@@ -100,12 +100,18 @@ def prior_of(n_profiles: int) -> float:
 
 def term_frequencies(values: pl.Series, n: int | None = None) -> pl.DataFrame:
     """(value, u): the chance that a random profile holds this value (of n profiles)."""
-    s = values.filter(values != "")
     n = max(len(values) if n is None else n, 1)
+    return term_frequencies_lazy(values.to_frame().lazy(), values.name, n).collect()
+
+
+def term_frequencies_lazy(frame: pl.LazyFrame, column: str, n: int) -> pl.LazyFrame:
+    """`term_frequencies` of one column of a lazy frame, with n given."""
     return (
-        s.value_counts(name="count")
-        .rename({s.name: "value"})
-        .with_columns((pl.col("count") / n).alias("u"))
+        frame.select(pl.col(column).alias("value"))
+        .filter(pl.col("value") != "")
+        .group_by("value")
+        .len(name="count")
+        .with_columns((pl.col("count") / max(n, 1)).alias("u"))
         .select("value", "u")
         .sort("value")
     )

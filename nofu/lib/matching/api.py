@@ -29,7 +29,7 @@ from ._model import (
     learn_families,
     learn_readings,
     prior_of,
-    term_frequencies,
+    term_frequencies_lazy,
 )
 from .config import MatchConfig, MatchInputError, MatchModelError
 
@@ -162,20 +162,23 @@ def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.Da
         kana_families=kana_families,
     )
     enriched = enrich(profiles, model)
-    tf: dict[str, pl.DataFrame] = {}
+    queries: list[pl.LazyFrame] = []
+    lf = enriched.lazy()
     for col in TF_COLUMNS:
         if col == "phone":
             phones = pl.concat_str(["ph_mobile", "ph_fixed"], separator=";").str.split(";")
-            exploded = enriched.select(phones.alias("phone")).to_series().explode()
-            tf[col] = term_frequencies(exploded, n_eff)
+            src = lf.select(phones.alias(col)).explode(col)
         elif col == "addr_room":
-            s = enriched.select(
-                pl.when(pl.col("addr") != "").then(pl.col("addr_room")).otherwise(pl.lit(""))
+            src = lf.select(
+                pl.when(pl.col("addr") != "")
+                .then(pl.col("addr_room"))
+                .otherwise(pl.lit(""))
+                .alias(col)
             )
-            tf[col] = term_frequencies(s.to_series().alias(col), n_eff)
         else:
-            tf[col] = term_frequencies(enriched[col], n_eff)
-    model.tf = tf
+            src = lf
+        queries.append(term_frequencies_lazy(src, col, n_eff))
+    model.tf = dict(zip(TF_COLUMNS, pl.collect_all(queries), strict=True))
     # u of the other levels: random pairs, seeded.
     rng = np.random.default_rng(config.seed)
     k = min(config.u_sample_pairs, max(n * (n - 1) // 2, 0))
