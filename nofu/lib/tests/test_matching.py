@@ -439,3 +439,16 @@ def test_normalization_in_a_second_process_gives_the_same_features(
         fn.cache_clear()
     assert _features.row_features(frame).equals(serial)
     assert pools and not pools[0].broken
+
+
+def test_records_are_never_taken_for_identical_through_a_control_character() -> None:
+    """The engine groups identical records before normalizing them; two records whose
+    fields only read alike once run together (a stray control character) stay two."""
+    result = match_records(
+        [
+            Record(K, "X1", name="高木 達哉\x1fタ", kana="カギ"),
+            Record(K, "X2", name="高木 達哉", kana="タ\x1fカギ"),
+        ]
+    )
+    assert result.stats["profiles"] == 2
+    assert apart(result, "X1", "X2")
