@@ -254,6 +254,130 @@ def worker(args: tuple) -> dict:  # type: ignore[type-arg]
     return {"lat": lat, "got": got, "cpu": cpu, "db_cpu": db_cpu}
 
 
+def server(args: tuple) -> dict:  # type: ignore[type-arg]
+    """One gunicorn-like worker process: `threads` threads, each with its own database
+    connection (as Django gives each thread), taking requests from the shared queue."""
+    threads, at0, tasks, results, ready = args
+    import threading
+
+    from django.db import connections
+
+    from nofu.accounts.models import User
+    from nofu.calllists import clock, queue
+
+    ops = {u.username: u for u in User.objects.filter(username__startswith="bench_op")}
+    connections.close_all()
+    t0 = time.monotonic()
+
+    def serve() -> None:
+        pid = None
+        while True:
+            task = tasks.get()
+            if task is None:
+                break
+            n, asked, measured = task
+            if pid is None:
+                from django.db import connection
+
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_backend_pid()")
+                    pid = cur.fetchone()[0]
+            app, db = time.thread_time(), backend_cpu([pid])
+            offer = queue.next_payer(operator=ops[f"bench_op{n:02d}"])
+            took = time.monotonic() - asked
+            app, db = time.thread_time() - app, backend_cpu([pid]) - db
+            results.put((n, took, offer.payer.pk if offer else None, measured, app, db))
+        connections.close_all()
+
+    with mock.patch.object(clock, "now", lambda: at0 + timedelta(seconds=time.monotonic() - t0)):
+        pool = [threading.Thread(target=serve) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        ready.put(1)
+        for t in pool:
+            t.join()
+    return {}
+
+
+def served_bursts(
+    version_pk: int, operators: int, rounds: int, at: datetime, processes: int, threads: int
+) -> None:
+    """Bursts as the documented deployment serves them (README: gunicorn gthread, 3 workers
+    × 8 threads): all operators ask at the same instant; requests wait for a free thread;
+    latency is from the instant they asked until their offer is back."""
+    from django.db import connections
+
+    from nofu.accounts.models import Role, User
+    from nofu.calllists import actions, clock
+    from nofu.calllists.models import ListVersion
+
+    mia = User.objects.get(username="bench_manager")
+    for i in range(operators):
+        User.objects.get_or_create(username=f"bench_op{i:02d}", defaults={"role": Role.OPERATOR})
+    with mock.patch.object(clock, "now", lambda: at):
+        v = ListVersion.objects.get(pk=version_pk)
+        if v.status != "published":
+            actions.list_version_publish(actor=mia, version=v, audience="shared")
+    vacuum_queue_tables()
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    tasks, results, ready = ctx.Queue(), ctx.Queue(), ctx.Queue()
+    load_before = os.getloadavg()[0]
+    lat: list[float] = []
+    offered: list[int] = []
+    empty, app, db = 0, 0.0, 0.0
+    warm = 3  # rounds that open every thread's connection and prepare its statements
+    procs = [
+        ctx.Process(target=server, args=((threads, at, tasks, results, ready),))
+        for _ in range(processes)
+    ]
+    for p in procs:
+        p.start()
+    for _ in range(processes):
+        ready.get()
+    for r in range(warm + rounds):
+        asked = time.monotonic()
+        for n in range(operators):
+            tasks.put((n, asked, r >= warm))
+        for _ in range(operators):
+            n, took, payer, measured, a, d = results.get()
+            if measured:
+                lat.append(took * 1000)
+                app, db = app + a, db + d
+                if payer is None:
+                    empty += 1
+                else:
+                    offered.append(payer)
+        time.sleep(0.3)  # rounds do not overlap
+    for _ in range(processes * threads):
+        tasks.put(None)
+    for p in procs:
+        p.join()
+    from nofu.calllists import queue
+
+    with mock.patch.object(clock, "now", lambda: at + timedelta(minutes=5)):
+        for u in User.objects.filter(username__startswith="bench_op"):
+            queue.release(operator=u)
+    calls = max(1, len(lat))
+    dupes = len(offered) - len(set(offered))
+    say(
+        f"\nnext_payer served by {processes} processes × {threads} threads (the README's "
+        f"gunicorn), {rounds} bursts of all {operators} operators at the same instant "
+        f"(load average {load_before:.1f} → {os.getloadavg()[0]:.1f}):"
+    )
+    say(
+        f"  p50 {pct(lat, 50):.1f} ms · p95 {pct(lat, 95):.1f} ms · p99 {pct(lat, 99):.1f} ms · "
+        f"max {max(lat):.1f} ms (from asking to the offer, waiting for a thread included)"
+    )
+    say(
+        f"  CPU per call: app {app / calls * 1000:.2f} ms (thread) + PostgreSQL "
+        f"{db / calls * 1000:.2f} ms"
+    )
+    say(f"  offers {len(offered):,}, none offered {empty}, payers offered twice: {dupes}")
+    if dupes:
+        raise SystemExit("DUPLICATE OFFERS")
+
+
 def statements(op: object) -> str:
     """Round trips of one warm next_payer and one release (every cursor, both kinds)."""
     import psycopg
@@ -276,6 +400,19 @@ def statements(op: object) -> str:
     return f"next_payer {offer} + BEGIN/COMMIT, release {count['n'] - offer} + BEGIN/COMMIT"
 
 
+def vacuum_queue_tables() -> None:
+    """What autovacuum does between runs on a server where it is on (on this shared one it
+    is off): every offer deletes and inserts a lease and updates the operator's board row,
+    and tens of thousands of dead rows in those small tables slow every look-up."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "VACUUM (ANALYZE) calllists_lease, telephony_agentstatus, calllists_payerwait, "
+            "calllists_listmember"
+        )
+
+
 def pull_together(
     version_pk: int, operators: int, pulls: int, think: float, at: datetime, bursts: bool = False
 ) -> None:
@@ -296,6 +433,7 @@ def pull_together(
     with mock.patch.object(clock, "now", lambda: at):
         say(f"\none operator alone: {statements(probe)} (statements)")
 
+    vacuum_queue_tables()
     connections.close_all()  # each process opens its own
     load_before = os.getloadavg()[0]
 
@@ -356,7 +494,19 @@ def main() -> int:
         default=20,
         help="then this many rounds in which all operators pull at the same instant (0: none)",
     )
+    p.add_argument(
+        "--served-bursts",
+        type=int,
+        default=20,
+        help="then this many bursts served by a gunicorn-like pool (--served) (0: none)",
+    )
+    p.add_argument("--served", default="3x8", help="processes x threads serving the bursts")
     p.add_argument("--reuse", action="store_true", help="keep the generated database")
+    p.add_argument(
+        "--skip-build",
+        action="store_true",
+        help="with --reuse: the last default list, not new ones",
+    )
     p.add_argument("--lists-only", action="store_true", help="build the lists, skip the queue")
     a = p.parse_args()
     if a.reuse:
@@ -390,13 +540,30 @@ def main() -> int:
     )
     at = working_moment()
     say(f"app clock: {at:%Y-%m-%d %H:%M} (Asia/Tokyo)")
-    first = build_lists(at)
+    if a.skip_build:
+        from nofu.calllists.models import ListVersion
+
+        first = ListVersion.objects.filter(call_list__name__regex=r"^bench \d+-0$").latest("id").pk
+        ListVersion.objects.filter(pk=first).update(status="published")  # retired above
+        say(f"reusing the default list built before (version {first})")
+    else:
+        first = build_lists(at)
     if a.lists_only:
         return 0
     for i, think in enumerate(a.think):
         pull_together(first, a.operators, a.pulls, think, at + timedelta(hours=i))
     if a.bursts:
         pull_together(first, a.operators, a.bursts, 0, at + timedelta(hours=len(a.think)), True)
+    if a.served_bursts:
+        procs, threads = (int(x) for x in a.served.split("x"))
+        served_bursts(
+            first,
+            a.operators,
+            a.served_bursts,
+            at + timedelta(hours=len(a.think) + 1),
+            procs,
+            threads,
+        )
     return 0
 
 

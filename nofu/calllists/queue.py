@@ -85,9 +85,25 @@ class Offer:
     list_name: str = ""
 
 
-@transaction.atomic
+# Offers made at once per process. An offer is about a millisecond of CPU in this process
+# and one in the database, mostly in short steps between round trips; threads of one
+# process making offers together only take turns at the interpreter lock while their
+# transactions hold claimed rows, and every extra open transaction is more skipping and
+# waiting at the head of the list for the others (measured with 50 operators asking at
+# once, 3 processes × 8 threads: 3.5 ms of CPU per offer with all threads at it, 2.1 ms
+# with one offer per process). A thread waits here before its transaction begins.
+OFFERS_AT_ONCE = 1
+_offering = threading.BoundedSemaphore(OFFERS_AT_ONCE)
+
+
 def next_payer(*, operator: Any) -> Offer | None:
     """The next payer for this operator, leased to them alone; None when there is none now."""
+    with _offering:
+        return _next_payer(operator)
+
+
+@transaction.atomic
+def _next_payer(operator: Any) -> Offer | None:
     now = clock.now()
     days = planning.days_around(timezone.localdate(now))
     _sweep_expired(now, days)
@@ -274,7 +290,6 @@ def _write(
                 "attempts": s.attempts if s else 0,
                 "last_at": s.last_attempt_at if s else None,
                 "wait_payer": s.payer_id if s and s.wait else None,
-                "done_callback": s.done_callback if s else None,
                 "payer": lease.payer_id if lease else None,
                 "new_member": lease.member_id if lease else None,
                 "callback": lease.callback_id if lease else None,
@@ -282,6 +297,8 @@ def _write(
                 "expires": now + POLICY.lease,
             },
         )
+        if s is not None and s.done_callback:
+            Callback.objects.filter(pk=s.done_callback, done_at__isnull=True).update(done_at=now)
         leased = r is not None and r[0] is not None
         shown = bool(r and r[1]) and (lease is not None or show is None)
     elif not sql.is_pg():

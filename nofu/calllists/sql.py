@@ -197,10 +197,10 @@ def candidate() -> str:
     LOCKED so concurrent offers each claim a different row (index member_ready)."""
     return (
         f'SELECT m.id, m.payer_id, m."rank", m.owed, m.note FROM {MEMBER} m '
-        f"WHERE m.version_id = %s AND m.status = 'pending' AND m.\"rank\" > %s "
+        f"WHERE m.version_id = %s AND m.status = 'pending' AND (m.\"rank\" + 0) > %s "
         f"AND m.next_at IS NULL AND m.payer_id <> %s "
         f"AND NOT EXISTS (SELECT 1 FROM {LEASE} l WHERE l.payer_id = m.payer_id "
-        f'AND l.expires_at > %s) ORDER BY m.version_id, m."rank" LIMIT 1' + skip_locked()
+        f'AND l.expires_at > %s) ORDER BY m.version_id, (m."rank" + 0) LIMIT 1' + skip_locked()
     )
 
 
@@ -284,7 +284,7 @@ START = (
     f"AND m.status = 'pending' AND m.next_at IS NULL "
     f"AND m.payer_id <> COALESCE((SELECT payer_id FROM held), 0) "
     f"AND NOT EXISTS (SELECT 1 FROM {LEASE} l WHERE l.payer_id = m.payer_id "
-    f'AND l.expires_at > %(now)s) ORDER BY m.version_id, m."rank" LIMIT 1 '
+    f'AND l.expires_at > %(now)s) ORDER BY m.version_id, (m."rank" + 0) LIMIT 1 '
     f"FOR UPDATE SKIP LOCKED) "
     f"SELECT h.id, h.payer_id, h.member_id, h.callback_id, h.created_at, h.status, h.attempts, "
     f'(SELECT json_agg(json_build_array(c."at", c.kind, c.result, '
@@ -307,7 +307,8 @@ START = (
 )
 
 WRITE = (
-    # Settle the held offer (member first, then the lease: lock order, see queue.py), lease
+    # Settle the held offer (member first, then the lease: lock order, see queue.py; a
+    # callback that was made is marked done apart, it is rare), lease
     # the new payer (the held lease is gone by then, so the operator's own unique key does
     # not clash; the payer's may, and then nothing is inserted), show it on the board.
     f"WITH upd AS (UPDATE {MEMBER} SET status = %(status)s, note = %(note)s, "
@@ -319,8 +320,6 @@ WRITE = (
     f"WHERE %(wait_payer)s::bigint IS NOT NULL "
     f'ON CONFLICT (payer_id) DO UPDATE SET "until" = excluded."until", '
     f"note = excluded.note, updated_at = excluded.updated_at RETURNING 1), "
-    f"cbd AS (UPDATE {CALLBACK} SET done_at = %(now)s WHERE id = %(done_callback)s::bigint "
-    f"AND done_at IS NULL RETURNING 1), "
     f"del AS (DELETE FROM {LEASE} WHERE id = %(held)s::bigint "
     f"AND (SELECT count(*) FROM upd) >= 0 RETURNING 1), "
     f"ins AS (INSERT INTO {LEASE} "
