@@ -361,8 +361,9 @@ def served_bursts(
     calls = max(1, len(lat))
     dupes = len(offered) - len(set(offered))
     say(
-        f"\nnext_payer served by {processes} processes × {threads} threads (the README's "
-        f"gunicorn), {rounds} bursts of all {operators} operators at the same instant "
+        f"\nnext_payer served by {processes} processes × {threads} threads"
+        f"{' (the README’s gunicorn)' if (processes, threads) == (3, 8) else ''}, "
+        f"{rounds} bursts of all {operators} operators at the same instant "
         f"(load average {load_before:.1f} → {os.getloadavg()[0]:.1f}):"
     )
     say(
@@ -500,7 +501,12 @@ def main() -> int:
         default=20,
         help="then this many bursts served by a gunicorn-like pool (--served) (0: none)",
     )
-    p.add_argument("--served", default="3x8", help="processes x threads serving the bursts")
+    p.add_argument(
+        "--served",
+        nargs="*",
+        default=["3x8", "3x1"],
+        help="processes x threads serving the bursts (3x8: the README's gunicorn)",
+    )
     p.add_argument("--reuse", action="store_true", help="keep the generated database")
     p.add_argument(
         "--skip-build",
@@ -554,13 +560,13 @@ def main() -> int:
         pull_together(first, a.operators, a.pulls, think, at + timedelta(hours=i))
     if a.bursts:
         pull_together(first, a.operators, a.bursts, 0, at + timedelta(hours=len(a.think)), True)
-    if a.served_bursts:
-        procs, threads = (int(x) for x in a.served.split("x"))
+    for k, shape in enumerate(a.served if a.served_bursts else []):
+        procs, threads = (int(x) for x in shape.split("x"))
         served_bursts(
             first,
             a.operators,
             a.served_bursts,
-            at + timedelta(hours=len(a.think) + 1),
+            at + timedelta(hours=len(a.think) + 1, minutes=40 * k),
             procs,
             threads,
         )

@@ -85,25 +85,9 @@ class Offer:
     list_name: str = ""
 
 
-# Offers made at once per process. An offer is about a millisecond of CPU in this process
-# and one in the database, mostly in short steps between round trips; threads of one
-# process making offers together only take turns at the interpreter lock while their
-# transactions hold claimed rows, and every extra open transaction is more skipping and
-# waiting at the head of the list for the others (measured with 50 operators asking at
-# once, 3 processes × 8 threads: 3.5 ms of CPU per offer with all threads at it, 2.1 ms
-# with one offer per process). A thread waits here before its transaction begins.
-OFFERS_AT_ONCE = 1
-_offering = threading.BoundedSemaphore(OFFERS_AT_ONCE)
-
-
+@transaction.atomic
 def next_payer(*, operator: Any) -> Offer | None:
     """The next payer for this operator, leased to them alone; None when there is none now."""
-    with _offering:
-        return _next_payer(operator)
-
-
-@transaction.atomic
-def _next_payer(operator: Any) -> Offer | None:
     now = clock.now()
     days = planning.days_around(timezone.localdate(now))
     _sweep_expired(now, days)
