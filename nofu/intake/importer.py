@@ -25,9 +25,9 @@ from nofu.intake import fields as F
 from nofu.intake.bulk import bulk_insert, drop, frame_insert, stage, temp_ids
 from nofu.intake.models import BatchStatus, FileKind, ImportBatch
 from nofu.lib import address as addr
-from nofu.lib import japanese
+from nofu.lib import japanese, phones, wareki
 from nofu.lib.phones import phone_kind
-from nofu.lib.readers import ROW_NO, FileError, Table, read_table
+from nofu.lib.readers import ROW_NO, FileError, Table, TableReader, open_table
 from nofu.lib.subjects import subject_name
 from nofu.payers.assign import PayerAssigner, default_assigner
 
@@ -93,13 +93,13 @@ def _problems(
     return [Problem(n, header, shown, message, severity) for n in rows]
 
 
-def _missing_required(table: Table, columns: Sequence[F.Column]) -> None:
+def _missing_required(table: Table | TableReader, columns: Sequence[F.Column]) -> None:
     missing = [c.header for c in columns if c.required and c.header not in table.columns]
     if missing:
         raise FileError(f"必須の列がありません: {'、'.join(missing)}")
 
 
-def _file_kind(table: Table) -> str:
+def _file_kind(table: Table | TableReader) -> str:
     if "収納日" in table.columns and "収納額" in table.columns:
         return FileKind.PAYMENTS
     return FileKind.CALL_TARGETS
@@ -128,28 +128,31 @@ def file_import(
     else:
         raise TypeError("file_import needs data or path")
     try:
-        table = read_table(source)
+        reader = open_table(source)
         del source
-        kind = _file_kind(table)
+        kind = _file_kind(reader)
         columns = F.PAYMENT_COLUMNS if kind == FileKind.PAYMENTS else F.CALL_TARGET_COLUMNS
-        _missing_required(table, columns)
+        _missing_required(reader, columns)
     except FileError as exc:
         return _record_rejected(size, file_name, sha, str(exc), actor, request, started)
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             file_name=file_name,
             kind=kind,
-            encoding=table.encoding,
+            encoding=reader.encoding,
             sha256=sha,
             size_bytes=size,
             status=BatchStatus.IMPORTED,
             rows_read=0,
-            columns=table.columns,
+            columns=reader.columns,
             actor=actor if getattr(actor, "pk", None) else None,
         )
-        problems = [Problem(n, "", "", msg, "error") for n, msg in table.bad_rows]
+        problems: list[Problem] = []
         sources: set[str] = set()
+        rows_read = 0
         if kind == FileKind.PAYMENTS:
+            table = reader.read_all()
+            rows_read = table.df.height
             parsed, found = parse_columns(table, columns)
             problems.extend(found)
             sources.update(parsed["source_system"].drop_nulls().to_list())
@@ -160,10 +163,14 @@ def file_import(
             promise_settle_due(today=timezone.localdate(), actor=actor)
         else:
             counts = (0, 0, 0)
-            body = _drop_duplicate_keys(table, problems)
-            for chunk in body.iter_slices(CHUNK_ROWS):
+            first_keys = FirstKeys(reader.columns)
+            for chunk in reader.slices(CHUNK_ROWS):
+                rows_read += chunk.height
                 part = Table(
-                    df=chunk, encoding=table.encoding, format=table.format, columns=table.columns
+                    df=first_keys.drop_repeats(chunk, problems),
+                    encoding=reader.encoding,
+                    format=reader.format,
+                    columns=reader.columns,
                 )
                 parsed, found = parse_columns(part, columns)
                 problems.extend(found)
@@ -172,8 +179,10 @@ def file_import(
                     batch, part, parsed, problems, assigner or default_assigner()
                 )
                 counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
+                release_caches()
+        problems.extend(Problem(n, "", "", msg, "error") for n, msg in reader.bad_rows)
         rejected_rows = {p.row_no for p in problems if p.severity == "error"}
-        batch.rows_read = table.df.height + len(table.bad_rows)
+        batch.rows_read = rows_read + len(reader.bad_rows)
         batch.rows_rejected = len(rejected_rows)
         batch.rows_inserted, batch.rows_updated, batch.rows_unchanged = counts
         batch.source_system = "・".join(sorted(sources))
@@ -208,6 +217,18 @@ def file_import(
             status=batch.get_status_display(),
         )
     return batch
+
+
+def release_caches() -> None:
+    """Empties the normalizers' caches (names, kana, addresses, phones, dates). Each keeps
+    up to 262,144 distinct values and there are a dozen: over a million-row file they would
+    hold some 700 MB. A slice already normalizes each distinct value once, so what a
+    later slice loses is little."""
+    for module in (japanese, addr, phones, wareki):
+        for obj in vars(module).values():
+            info = getattr(obj, "cache_info", None)
+            if callable(info) and (info().maxsize or 0) > 1:
+                obj.cache_clear()
 
 
 def _record_rejected(
@@ -261,31 +282,43 @@ def _rejected(parsed: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     return parsed.filter(~pl.col(ROW_NO).is_in(bad)) if bad else parsed
 
 
-def _drop_duplicate_keys(table: Table, problems: list[Problem]) -> pl.DataFrame:
-    """A key (抽出元, 債権番号) twice in one file: the first row stands, later ones are reported."""
-    if "抽出元" not in table.columns or "債権番号" not in table.columns:
-        return table.df
-    keyed = table.df.select(
-        ROW_NO,
-        pl.col("抽出元").str.normalize("NFKC").str.strip_chars().alias("__s"),
-        pl.col("債権番号").str.normalize("NFKC").str.strip_chars().alias("__k"),
-        pl.col("債権番号").alias("__raw"),
-    )
-    first = keyed.group_by("__s", "__k").agg(pl.col(ROW_NO).min().alias("__first"))
-    dup = keyed.join(first, on=["__s", "__k"]).filter(pl.col(ROW_NO) != pl.col("__first"))
-    if dup.height == 0:
-        return table.df
-    for row_no, value, first_no in dup.select(ROW_NO, "__raw", "__first").iter_rows():
-        problems.append(
-            Problem(
-                row_no,
-                "債権番号",
-                value,
-                f"同じ債権番号が{first_no}行目にもあります（最初の行だけを取り込みます）。",
-                "error",
-            )
+class FirstKeys:
+    """The keys (抽出元, 債権番号) read so far and the row each first appeared on: a key
+    twice in one file keeps its first row, wherever the slices of the file fall."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.active = "抽出元" in columns and "債権番号" in columns
+        self.first = pl.DataFrame(schema={"__s": pl.String, "__k": pl.String, "__first": pl.Int64})
+
+    def drop_repeats(self, df: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+        """The rows of `df` whose key is new; the others are reported."""
+        if not self.active:
+            return df
+        keyed = df.select(
+            ROW_NO,
+            pl.col("抽出元").str.normalize("NFKC").str.strip_chars().alias("__s"),
+            pl.col("債権番号").str.normalize("NFKC").str.strip_chars().alias("__k"),
+            pl.col("債権番号").alias("__raw"),
         )
-    return table.df.filter(~pl.col(ROW_NO).is_in(dup[ROW_NO].implode()))
+        here = keyed.group_by("__s", "__k").agg(pl.col(ROW_NO).min().alias("__first"))
+        new = here.join(self.first, on=["__s", "__k"], how="anti")
+        self.first = pl.concat([self.first, new], rechunk=False)
+        # the earliest row of each key: in an earlier slice, or in this one
+        first = here.select("__s", "__k").join(self.first, on=["__s", "__k"], how="left")
+        dup = keyed.join(first, on=["__s", "__k"]).filter(pl.col(ROW_NO) != pl.col("__first"))
+        if dup.height == 0:
+            return df
+        for row_no, value, first_no in dup.select(ROW_NO, "__raw", "__first").iter_rows():
+            problems.append(
+                Problem(
+                    row_no,
+                    "債権番号",
+                    value,
+                    f"同じ債権番号が{first_no}行目にもあります（最初の行だけを取り込みます）。",
+                    "error",
+                )
+            )
+        return df.filter(~pl.col(ROW_NO).is_in(dup[ROW_NO].implode()))
 
 
 # ---------------------------------------------------------------- call targets
@@ -384,7 +417,9 @@ def _derive_identity(table: Table, parsed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _existing_installments(source_systems: list[str]) -> pl.DataFrame:
+def _existing_installments(rows: pl.DataFrame) -> pl.DataFrame:
+    """The stored installments with the keys of `rows`: one statement joining a temporary
+    table of those keys, so a slice never reads every stored row of its source system."""
     schema = {
         "source_system": pl.String,
         "receivable_key": pl.String,
@@ -392,16 +427,23 @@ def _existing_installments(source_systems: list[str]) -> pl.DataFrame:
         "__payer": pl.Int64,
         "__hash": pl.Int64,
     }
-    rows: list[tuple] = []
+    keys = rows.select("source_system", "receivable_key").unique()
     with connection.cursor() as cur:
-        for s in source_systems:
-            cur.execute(
-                "SELECT source_system, receivable_key, id, payer_id, row_hash "
-                "FROM payers_installment WHERE source_system = %s",
-                [s],
-            )
-            rows.extend(cur.fetchall())
-    return pl.DataFrame(rows, schema=schema, orient="row")
+        cur.execute("DROP TABLE IF EXISTS tmp_import_keys")
+        cur.execute(
+            "CREATE TEMPORARY TABLE tmp_import_keys "
+            "(source_system varchar(20), receivable_key varchar(50))"
+        )
+    frame_insert("tmp_import_keys", keys)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.source_system, i.receivable_key, i.id, i.payer_id, i.row_hash "
+            "FROM tmp_import_keys k JOIN payers_installment i "
+            "ON i.source_system = k.source_system AND i.receivable_key = k.receivable_key"
+        )
+        found = cur.fetchall()
+    drop("tmp_import_keys")
+    return pl.DataFrame(found, schema=schema, orient="row")
 
 
 def _import_call_targets(
@@ -428,7 +470,7 @@ def _import_call_targets(
     rows = _derive_identity(table, rows)
     now = timezone.now()
     today = timezone.localdate()
-    existing = _existing_installments(rows["source_system"].unique().to_list())
+    existing = _existing_installments(rows)
     rows = rows.join(
         existing, on=["source_system", "receivable_key"], how="left", maintain_order="left"
     )
@@ -436,13 +478,15 @@ def _import_call_targets(
     changed = rows.filter(pl.col("__id").is_not_null() & (pl.col("__hash") != pl.col("row_hash")))
     unchanged = rows.height - new.height - changed.height
 
-    changed = changed.with_columns(pl.col("__payer").alias("payer_id"))
     if new.height:
         payer_ids = assigner.assign(new, now=now)
         new = new.with_columns(payer_ids.alias("payer_id"))
         frame_insert("payers_installment", installment_frame(new, batch.pk, now, today, fresh=True))
+        if changed.height:  # the assigner may have merged the payer a re-sent row belongs to
+            changed = changed.with_columns(_payers_now(changed["__id"]).alias("__payer"))
     else:
         new = new.with_columns(pl.lit(None, pl.Int64).alias("payer_id"))
+    changed = changed.with_columns(pl.col("__payer").alias("payer_id"))
     if changed.height:
         frame = installment_frame(changed, batch.pk, now, today, fresh=False)
         stage("tmp_changed_installments", "payers_installment", frame)
@@ -460,6 +504,19 @@ def _import_call_targets(
     _upsert_addresses(touched, today)
     payers_refresh_totals(touched["payer_id"].unique().to_list())
     return new.height, changed.height, unchanged
+
+
+def _payers_now(installment_ids: pl.Series) -> pl.Series:
+    """The payer each of these stored installments belongs to now, in the same order."""
+    temp_ids("tmp_changed_ids", installment_ids.to_list())
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.id, i.payer_id FROM tmp_changed_ids t "
+            "JOIN payers_installment i ON i.id = t.id"
+        )
+        owner = dict(cur.fetchall())
+    drop("tmp_changed_ids")
+    return installment_ids.replace_strict(owner, return_dtype=pl.Int64)
 
 
 _CONTACT_FIELDS = [

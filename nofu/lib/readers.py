@@ -1,9 +1,11 @@
 """Reading the city's files: encoding and format are detected, never assumed.
 
-A file comes back as a Polars frame of strings (blank cells are ""), so a million rows
-stay compact in memory; every row keeps its row number as the city's staff would count
-it in Excel (the header is row 1). Rows a CSV parser cannot split into the header's
-columns are returned separately so the caller can report them, never dropped silently.
+A file comes back as Polars frames of strings (blank cells are ""): whole (`read_table`)
+or, for a large file, slice by slice (`open_table`), decoded block by block so that a
+million-row file is never in memory at once; every row keeps its row number as the city's
+staff would count it in Excel (the header is row 1). Rows a CSV parser cannot split into
+the header's columns are returned separately so the caller can report them, never
+dropped silently.
 """
 
 from __future__ import annotations
@@ -11,20 +13,19 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
 ROW_NO = "__row_no"
 UTF8_BOM = b"\xef\xbb\xbf"
 XLSX_MAGIC = b"PK\x03\x04"
-
-
-class _Ragged(Exception):
-    pass
 
 
 class FileError(Exception):
@@ -44,28 +45,39 @@ def clean_header(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-CHUNK = 8 << 20
+BLOCK = 8 << 20  # bytes of a file read, decoded and parsed at a time
 
 
-def _valid(data: bytes, encoding: str) -> UnicodeDecodeError | None:
-    """Checks a whole file piece by piece, without building it as one huge str."""
+def _opener(source: bytes | Path) -> Callable[[], BinaryIO]:
+    if isinstance(source, Path):
+        return lambda: source.open("rb")
+    return lambda: io.BytesIO(source)
+
+
+def _valid(open_file: Callable[[], BinaryIO], encoding: str) -> UnicodeDecodeError | None:
+    """Checks a whole file block by block, without building it as one huge str."""
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        for i in range(0, len(data), CHUNK):
-            decoder.decode(data[i : i + CHUNK])
+        with open_file() as fh:
+            while block := fh.read(BLOCK):
+                decoder.decode(block)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         return exc
     return None
 
 
-def detect_encoding(data: bytes) -> str:
-    if data.startswith(UTF8_BOM):
-        return "utf-8-sig"
-    if _valid(data, "utf-8") is None:
+def detect_encoding(data: bytes | Path) -> str:
+    return _detect(_opener(data))
+
+
+def _detect(open_file: Callable[[], BinaryIO]) -> str:
+    with open_file() as fh:
+        if fh.read(len(UTF8_BOM)) == UTF8_BOM:
+            return "utf-8-sig"
+    if _valid(open_file, "utf-8") is None:
         return "utf-8"
-    exc = _valid(data, "cp932")
-    if exc is None:
+    if _valid(open_file, "cp932") is None:
         return "cp932"
     raise FileError(
         "文字コードを判別できません。CP932（Shift_JIS）または UTF-8 で保存されたファイルを"
@@ -73,35 +85,109 @@ def detect_encoding(data: bytes) -> str:
     )
 
 
-def _to_utf8(data: bytes, encoding: str) -> bytes:
-    if encoding == "utf-8":
-        return data
-    if encoding == "utf-8-sig":
-        return data[len(UTF8_BOM) :]
-    decoder = codecs.getincrementaldecoder(encoding)()
-    out = io.BytesIO()
-    for i in range(0, len(data), CHUNK):
-        out.write(decoder.decode(data[i : i + CHUNK]).encode("utf-8"))
-    out.write(decoder.decode(b"", final=True).encode("utf-8"))
-    return out.getvalue()
+def _utf8_blocks(open_file: Callable[[], BinaryIO], encoding: str) -> Iterator[bytes]:
+    """The file as UTF-8, block by block (a block may end inside a character)."""
+    with open_file() as fh:
+        if encoding == "utf-8-sig":
+            fh.read(len(UTF8_BOM))
+        if encoding.startswith("utf-8"):
+            while block := fh.read(BLOCK):
+                yield block
+            return
+        decoder = codecs.getincrementaldecoder(encoding)()
+        while block := fh.read(BLOCK):
+            yield decoder.decode(block).encode("utf-8")
+        if tail := decoder.decode(b"", final=True).encode("utf-8"):
+            yield tail
+
+
+def _record_end(data: bytes) -> int:
+    """Where the last whole CSV record in `data` ends: after a newline outside quotes
+    (`data` starts at a record's start; in UTF-8 neither byte occurs inside a character)."""
+    pos = data.rfind(b"\n")
+    quotes = data.count(b'"')
+    if not quotes:
+        return pos + 1
+    after, end = 0, len(data)
+    while pos >= 0:
+        after += data.count(b'"', pos, end)
+        end = pos
+        if (quotes - after) % 2 == 0:
+            return pos + 1
+        pos = data.rfind(b"\n", 0, pos)
+    return 0
+
+
+def _records(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """Runs of whole CSV records, about a block at a time."""
+    pending = b""
+    for block in blocks:
+        pending += block
+        cut = _record_end(pending)
+        if cut:
+            yield pending[:cut]
+            pending = pending[cut:]
+    if pending:
+        yield pending
+
+
+@dataclass
+class TableReader:
+    """A file opened for reading slice by slice, so a million-row file is never one frame
+    (nor one str) in memory. `bad_rows` fills as the slices are read; a file-level problem
+    (encoding, header) has been raised by `open_table` before any slice is read."""
+
+    encoding: str
+    format: str
+    columns: list[str]
+    frames: Iterator[pl.DataFrame]  # all columns String, plus ROW_NO; read once
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+
+    def slices(self, rows: int) -> Iterator[pl.DataFrame]:
+        """Frames of `rows` rows (the last may be shorter), in file order."""
+        pending: list[pl.DataFrame] = []
+        held = 0
+        for frame in self.frames:
+            pending.append(frame)
+            held += frame.height
+            while held >= rows:
+                whole = pl.concat(pending) if len(pending) > 1 else pending[0]
+                yield whole.head(rows)
+                rest = whole.slice(rows)
+                pending, held = ([rest] if rest.height else []), rest.height
+        if held:
+            yield pl.concat(pending) if len(pending) > 1 else pending[0]
+
+    def read_all(self) -> Table:
+        parts = list(self.frames)
+        schema = {n: pl.String for n in self.columns} | {ROW_NO: pl.Int64}
+        df = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+        return Table(df, self.encoding, self.format, self.columns, self.bad_rows)
 
 
 def read_table(source: bytes | Path) -> Table:
-    """Reads a file's bytes, or a path: then this reader alone holds the raw bytes and
-    lets them go once decoded, so a large file is never in memory three times."""
-    if isinstance(source, Path):
-        with source.open("rb") as fh:
-            head = fh.read(4096)
-        if not head.strip() and not source.read_bytes().strip():
-            raise FileError("ファイルが空です。")
-        if head.startswith(XLSX_MAGIC):
-            return _read_xlsx(source.read_bytes())
-        return _read_csv(source.read_bytes())
-    if not source or not source[:4096].strip() and not source.strip():
+    """The whole file as one frame (for small files; large ones: `open_table`)."""
+    return open_table(source).read_all()
+
+
+def open_table(source: bytes | Path) -> TableReader:
+    """Opens a file's bytes or a path: detects format and encoding and reads the header;
+    the rows come later, slice by slice (see `TableReader`)."""
+    open_file = _opener(source)
+    with open_file() as fh:
+        head = fh.read(4096)
+        blank = not head.strip()
+        while blank and (block := fh.read(BLOCK)):
+            blank = not block.strip()
+    if blank:
         raise FileError("ファイルが空です。")
-    if source.startswith(XLSX_MAGIC):
-        return _read_xlsx(source)
-    return _read_csv(source)
+    if head.startswith(XLSX_MAGIC):
+        with open_file() as fh:
+            table = _read_xlsx(fh.read())
+        return TableReader(
+            table.encoding, table.format, table.columns, iter([table.df]), table.bad_rows
+        )
+    return _open_csv(open_file)
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -116,39 +202,65 @@ def _check_header(header: list[str]) -> list[str]:
     return names
 
 
-def _read_csv(data: bytes) -> Table:
-    encoding = detect_encoding(data)
-    utf8 = _to_utf8(data, encoding)
-    del data  # the caller passed ownership (see read_table)
-    first_line = utf8[: utf8.find(b"\n") if b"\n" in utf8 else len(utf8)].decode("utf-8")
+def _open_csv(open_file: Callable[[], BinaryIO]) -> TableReader:
+    encoding = _detect(open_file)
+    runs = _records(_utf8_blocks(open_file, encoding))
+    first = next(runs, b"")
+    nl = first.find(b"\n")
+    first_line = (first if nl < 0 else first[:nl]).decode("utf-8")
     if "," not in first_line:
         raise FileError("表形式のデータではありません（カンマ区切りの見出し行がありません）。")
-    header = next(csv.reader([first_line.rstrip("\r")]))
-    names = _check_header(header)
-    try:
-        df = pl.read_csv(
-            io.BytesIO(utf8),
-            has_header=True,
-            infer_schema=False,
-            new_columns=names,
-            empty_string_is_null=False,
-            raise_if_empty=False,
-            extra_columns="raise",
-            missing_columns="raise",
-        )
-        bad_rows: list[tuple[int, str]] = []
-        if _has_ragged_rows(utf8, len(names)):
-            raise _Ragged  # Polars pads short rows silently; they must be reported
-        df = df.with_row_index(ROW_NO, offset=2).with_columns(pl.col(ROW_NO).cast(pl.Int64))
-    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError, _Ragged):
-        df, bad_rows = _read_csv_slowly(utf8.decode("utf-8"), names)
-    df = df.with_columns(pl.exclude(ROW_NO).fill_null(""))
-    return Table(df=df, encoding=encoding, format="csv", columns=names, bad_rows=bad_rows)
+    names = _check_header(next(csv.reader([first_line.rstrip("\r")])))
+    body = itertools.chain([first[nl + 1 :]] if nl >= 0 else [], runs)
+    reader = TableReader(encoding, "csv", names, iter(()))
+    reader.frames = _frames(body, names, reader.bad_rows)
+    return reader
+
+
+def _frames(
+    runs: Iterator[bytes], names: list[str], bad_rows: list[tuple[int, str]]
+) -> Iterator[pl.DataFrame]:
+    row_no = 2  # the header is row 1, as the city's staff count in Excel
+    for data in runs:
+        if not data.strip():
+            row_no += data.count(b"\n")
+            continue
+        df, bad, records = _parse_records(data, names, row_no)
+        bad_rows.extend(bad)
+        row_no += records
+        if df.height:
+            yield df.select(ROW_NO, pl.exclude(ROW_NO).fill_null(""))
+
+
+def _parse_records(
+    data: bytes, names: list[str], first_no: int
+) -> tuple[pl.DataFrame, list[tuple[int, str]], int]:
+    """Whole records (UTF-8) as a frame numbered from `first_no`, with the rows that do
+    not fit the header; also how many records `data` held."""
+    blank_line = data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
+    if not blank_line and not _has_ragged_rows(data, len(names)):
+        try:
+            df = pl.read_csv(
+                io.BytesIO(data),
+                has_header=False,
+                schema={n: pl.String for n in names},
+                empty_string_is_null=False,
+                raise_if_empty=False,
+                extra_columns="raise",
+                missing_columns="raise",
+            )
+        except (pl.exceptions.ComputeError, pl.exceptions.ShapeError):
+            pass
+        else:
+            df = df.with_row_index(ROW_NO, offset=first_no)
+            return df.with_columns(pl.col(ROW_NO).cast(pl.Int64)), [], df.height
+    # Polars pads short rows silently and skips blank lines: find each bad row exactly
+    return _read_csv_slowly(data.decode("utf-8"), names, first_no)
 
 
 def _has_ragged_rows(utf8: bytes, width: int) -> bool:
     """Whether any record has another number of fields than the header. Line by line,
-    so no second copy of a large file is built; files with quotes go through csv."""
+    so no second copy of a large block is built; blocks with quotes go through csv."""
     if b'"' in utf8:
         reader = csv.reader(io.StringIO(utf8.decode("utf-8")))
         return any(len(row) != width for row in reader if row)
@@ -160,26 +272,30 @@ def _has_ragged_rows(utf8: bytes, width: int) -> bool:
     return False
 
 
-def _read_csv_slowly(text: str, names: list[str]) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
-    """The path for files with ragged rows: find each one and keep the rest."""
+def _read_csv_slowly(
+    text: str, names: list[str], first_no: int
+) -> tuple[pl.DataFrame, list[tuple[int, str]], int]:
+    """The path for records with ragged rows: find each one and keep the rest."""
     good: list[list[str]] = []
     numbers: list[int] = []
     bad: list[tuple[int, str]] = []
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    for i, row in enumerate(reader, start=2):
+    records = 0
+    for records, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row:
             continue
         if len(row) != len(names):
             bad.append(
-                (i, f"列の数が見出しと合いません（見出し{len(names)}列、この行{len(row)}列）。")
+                (
+                    first_no + records - 1,
+                    f"列の数が見出しと合いません（見出し{len(names)}列、この行{len(row)}列）。",
+                )
             )
             continue
         good.append(row)
-        numbers.append(i)
+        numbers.append(first_no + records - 1)
     schema = {n: pl.String for n in names}
     df = pl.DataFrame(good, schema=schema, orient="row") if good else pl.DataFrame(schema=schema)
-    return df.with_columns(pl.Series(ROW_NO, numbers, dtype=pl.Int64)), bad
+    return df.with_columns(pl.Series(ROW_NO, numbers, dtype=pl.Int64)), bad, records
 
 
 def _cell_text(value: object) -> str:

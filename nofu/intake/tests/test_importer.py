@@ -298,3 +298,56 @@ class PaymentsSettlePromisesTests(BaseTestCase):
         promise.refresh_from_db()
         self.assertEqual(promise.status, "kept")
         self.assertEqual(promise.paid_amount, 30000)
+
+
+class SlicedFileTests(BaseTestCase):
+    """A large file is read and imported slice by slice; what the user sees is the same
+    as for a file read whole (cut here into slices of a few rows and blocks of bytes)."""
+
+    def import_in_slices(self, data: bytes) -> ImportBatch:
+        from unittest import mock
+
+        with (
+            mock.patch("nofu.intake.importer.CHUNK_ROWS", 2),
+            mock.patch("nofu.lib.readers.BLOCK", 300),
+        ):
+            return file_import(data=data, file_name="big.csv", actor=self.mia)
+
+    def test_a_key_repeated_in_a_later_slice_keeps_its_first_row(self) -> None:
+        batch = self.import_in_slices(
+            csv_bytes(
+                row(key="U1", unpaid="50000"),
+                row(key="U2"),
+                row(key="U3", name='"山田,太郎"'),
+                "統一滞納管理,1,U9,01",
+                row(key="U4"),
+                row(key="Ｕ１", unpaid="1"),  # the same key once normalized
+                row(key="U5"),
+            )
+        )
+        errors = {e.row_no: e for e in RowError.objects.filter(batch=batch, severity="error")}
+        self.assertEqual(sorted(errors), [5, 7])
+        self.assertIn("列の数", errors[5].message)
+        self.assertIn("2行目", errors[7].message)
+        self.assertEqual((batch.rows_read, batch.rows_rejected), (7, 2))
+        self.assertEqual(
+            sorted(Installment.objects.values_list("receivable_key", flat=True)),
+            ["U1", "U2", "U3", "U4", "U5"],
+        )
+        self.assertEqual(Installment.objects.get(receivable_key="U1").unpaid, 50000)
+        self.assertEqual(Installment.objects.get(receivable_key="U5").row_no, 8)
+        self.assertEqual(Installment.objects.get(receivable_key="U3").name, "山田,太郎")
+
+    def test_rows_of_one_resident_number_in_several_slices_form_one_payer(self) -> None:
+        self.import_in_slices(
+            csv_bytes(*(row(key=f"U{i}", resident="1111111111") for i in range(7)))
+        )
+        self.assertEqual(Payer.objects.count(), 1)
+        self.assertEqual(Payer.objects.get().total_unpaid, 7 * 50000)
+
+    def test_an_unusable_file_imports_nothing(self) -> None:
+        data = csv_bytes(*(row(key=f"U{i}") for i in range(7))) + "（壊れた行）".encode("utf-16")
+        batch = self.import_in_slices(data)
+        self.assertEqual(batch.status, BatchStatus.REJECTED)
+        self.assertIn("文字コード", batch.file_error)
+        self.assertEqual(Installment.objects.count(), 0)
