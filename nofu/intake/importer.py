@@ -474,9 +474,15 @@ def _import_call_targets(
     rows = rows.join(
         existing, on=["source_system", "receivable_key"], how="left", maintain_order="left"
     )
-    new = rows.filter(pl.col("__id").is_null())
-    changed = rows.filter(pl.col("__id").is_not_null() & (pl.col("__hash") != pl.col("row_hash")))
+    if existing.height:
+        new = rows.filter(pl.col("__id").is_null())
+        changed = rows.filter(
+            pl.col("__id").is_not_null() & (pl.col("__hash") != pl.col("row_hash"))
+        )
+    else:  # nothing stored yet: no copy of the slice
+        new, changed = rows, rows.clear()
     unchanged = rows.height - new.height - changed.height
+    del rows, existing  # the matching engine needs the memory more
 
     if new.height:
         payer_ids = assigner.assign(new, now=now)
