@@ -16,7 +16,11 @@ a release (connection, caches, prepared statements), wait on a barrier and then 
 `next_payer` at the same moment, `--pulls` times (every call releases the operator's
 previous payer, as the operator screen does), with `--think` seconds ± 50 % between calls;
 then `--bursts` rounds in which every operator waits on the barrier before each pull, so
-all of them ask at the same instant every time (the strict reading of "pulling at once").
+all of them ask at the same instant every time (the strict reading of "pulling at once");
+then `--served-bursts` rounds of the same, served the way the README deploys the app
+(`--served 3x8`: gunicorn gthread, 3 processes × 8 threads, a connection per thread): the
+requests of all operators arrive at once and wait for a free thread, and the latency is
+from the instant they asked to the offer.
 The app's clock is set to a weekday at 10:30 so the run is within operating hours.
 Latencies are wall-clock per call inside the worker; every offered payer is collected
 and checked for duplicates (a released payer waits 30 minutes, so within a run no payer
