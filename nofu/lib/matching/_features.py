@@ -149,6 +149,7 @@ def records_frame(records: pl.DataFrame | Iterable[Record | Mapping[str, Any]]) 
 # --- per-value features -------------------------------------------------------------
 
 _KATAKANA_ONLY = re.compile("^[\u30a0-\u30ffー]+$")
+_CJK_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _SPLIT_KANA = re.compile(r"[\s・=＝,、]+")
 _DIGITS = re.compile(r"\d+")
 _FORM_WORDS = re.compile(
@@ -197,13 +198,13 @@ def name_parts(name: str) -> NameParts:
         return NameParts("", "", "", "", "", "", "", "", "", "")
     cform = corporation_form(text) or ""
     cpos = _form_position(text) if cform else ""
-    if is_latin_name(text):
+    # Kana or kanji never turn into the alphabet: most names skip the slower check.
+    if not _CJK_OR_KANA.search(text) and is_latin_name(text):
         tokens = latin_tokens(text)
         cat = "".join(ch for ch in _nfkc(text).upper() if ch.isalnum() and ch.isascii())
         return NameParts("", "", "", "", "", "", " ".join(tokens), cat, cform, cpos)
     parts = text.split(" ")
-    full = kana_key(text)
-    if not cform and full and _KATAKANA_ONLY.match(full) and _looks_kana(text):
+    if not cform and _looks_kana(text) and (full := kana_key(text)) and _KATAKANA_ONLY.match(full):
         fam = kana_key(parts[0]) if len(parts) > 1 else ""
         giv = kana_key("".join(parts[1:])) if len(parts) > 1 else ""
         return NameParts("", "", "", full, fam, giv, "", "", cform, cpos)
