@@ -67,6 +67,7 @@ MAX_CANDIDATES = 200  # per list per offer; beyond that the list is all deferred
 CONTACT_WINDOW = timedelta(days=14)
 SWEEP_SECONDS = 60.0  # how often a process looks for expired leases of others
 CALLBACK_LIST = "折り返し"
+HELD_BY_HAND = "指定した納付義務者"
 # An offer's transaction on PostgreSQL commits without waiting for its WAL to reach the disk
 # (synchronous_commit off for this transaction only; contacts, promises and every other
 # write of the app stay synchronous). Waiting cost ~3 ms and ~0.5 ms of CPU per offer, the
@@ -114,6 +115,30 @@ def release(*, operator: Any) -> None:
     now = clock.now()
     days = planning.days_around(timezone.localdate(now))
     _write(operator.pk, _settlement(_start(operator.pk, now, False), now, days), now)
+
+
+@transaction.atomic
+def payer_hold(*, operator: Any, payer: Payer) -> str | None:
+    """The operator opened this payer by hand (from the search, a note, a colleague): they
+    hold the payer as if offered, so the queue hands it to nobody else meanwhile; their
+    previous offer is settled first, as when they take the next one. Returns the name of
+    the operator who already holds the payer, if someone else does (nothing is taken then).
+    """
+    now = clock.now()
+    lease = Lease.objects.filter(payer=payer).select_related("operator").first()
+    if lease is not None and lease.operator_id == operator.pk:
+        return None  # already theirs (a reload)
+    if lease is not None and lease.expires_at <= now:
+        _take_over_expired(payer.pk, now)
+        lease = Lease.objects.filter(payer=payer).select_related("operator").first()
+    if lease is not None:
+        return str(lease.operator)
+    days = planning.days_around(timezone.localdate(now))
+    settle = _settlement(_start(operator.pk, now, False), now, days)
+    if _write(operator.pk, settle, now, lease=_NewLease(payer.pk, None, None, HELD_BY_HAND)):
+        return None
+    other = Lease.objects.filter(payer=payer).select_related("operator").first()
+    return str(other.operator) if other else None
 
 
 def current(*, operator: Any) -> Lease | None:

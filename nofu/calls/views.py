@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from nofu.accounts.access import require_capability
 from nofu.audit.actions import audit_record
-from nofu.calllists.queue import next_payer, release
+from nofu.calllists.queue import next_payer, payer_hold, release
 from nofu.calls import actions
 from nofu.calls.forms import conversation_from_post, form_state, new_key
 from nofu.calls.models import (
@@ -165,6 +165,12 @@ def _workspace(
         except ValueError:
             payer = None
         if payer is not None and (offer is None or offer["payer"] != payer.pk):
+            holder = payer_hold(operator=request.user, payer=payer)
+            if holder:
+                messages.warning(
+                    request,
+                    f"{payer.name}さんは現在 {holder} さんが対応中です。重ねて架電しないでください。",
+                )
             _offer_set(request, payer, "指定した納付義務者")
             offer = _offer(request)
     elif offer:

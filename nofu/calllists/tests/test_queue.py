@@ -344,3 +344,41 @@ class CallbackTests(QueueTestCase):
                 actor=self.oscar, payer=self.payers[0], due_at=jst(2026, 6, 10, 19, 0)
             )
         self.assertFalse(Callback.objects.exists())
+
+
+class HeldByHandTests(QueueTestCase):
+    """An operator who opens a payer by hand holds them: the queue offers them to nobody
+    else until the operator is done, and a colleague who opens them too is told."""
+
+    def hold(self, operator, payer, at=WED):  # type: ignore[no-untyped-def]
+        with frozen(at):
+            return queue.payer_hold(operator=operator, payer=payer)
+
+    def test_a_payer_opened_by_hand_is_not_offered_to_others(self) -> None:
+        self.publish()
+        self.assertIsNone(self.hold(self.olivia, self.payers[0]))
+        self.assertEqual(self.next(self.oscar).payer, self.payers[1])  # first one is skipped
+        self.assertEqual(AgentStatus.objects.get(user=self.olivia).payer, self.payers[0])
+        # a colleague opening the same payer is told who has them, and takes nothing
+        self.assertEqual(self.hold(self.sam, self.payers[0]), "大野 オリビア")
+        self.assertEqual(Lease.objects.get(payer=self.payers[0]).operator, self.olivia)
+        # opening it again (a reload) keeps it
+        self.assertIsNone(self.hold(self.olivia, self.payers[0]))
+        # done with it: the queue may offer it again
+        self.release(self.olivia)
+        self.assertFalse(Lease.objects.filter(payer=self.payers[0]).exists())
+        self.assertEqual(self.next(self.sam).payer, self.payers[0])
+
+    def test_opening_another_payer_settles_the_offer_in_hand(self) -> None:
+        self.publish()
+        offered = self.next(self.olivia).payer
+        self.assertIsNone(self.hold(self.olivia, self.payers[3]))
+        self.assertEqual(set(Lease.objects.values_list("payer", flat=True)), {self.payers[3].pk})
+        self.assertIn("見送り", self.member(offered).note)  # back in the list after the cool-down
+
+    def test_an_expired_hold_of_someone_who_left_is_taken_over(self) -> None:
+        self.publish()
+        self.hold(self.olivia, self.payers[0])
+        later = WED + timedelta(minutes=queue.LEASE_MINUTES + 1)
+        self.assertIsNone(self.hold(self.oscar, self.payers[0], at=later))
+        self.assertEqual(Lease.objects.get(payer=self.payers[0]).operator, self.oscar)

@@ -61,3 +61,14 @@ class WorkspaceTests(WorkspaceCase):
     def test_city_staff_may_not(self) -> None:
         self.login(self.chika)
         self.assertEqual(self.client.get("/calls/").status_code, 403)
+
+    def test_a_payer_opened_by_a_colleague_is_flagged(self) -> None:
+        other = make_payer("佐藤 花子", phones=("0432221111",))
+        self.login(self.olivia)
+        self.client.get(f"/calls/?payer={other.pk}")
+        self.login(self.sam)
+        r = self.client.get(f"/calls/?payer={other.pk}")
+        self.assertContains(r, "佐藤 花子さんは現在")
+        self.assertContains(r, str(self.olivia))
+        self.login(self.olivia)  # the holder sees no warning on a reload
+        self.assertNotContains(self.client.get(f"/calls/?payer={other.pk}"), "対応中です")
