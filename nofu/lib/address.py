@@ -30,13 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nofu.lib.japanese import (
-    KANJI_NUMERAL_CHARS,
-    KANJI_VARIANT_CHARS,
-    clean_text,
-    fold_variants,
-    kanji_numeral_to_int,
-)
+from nofu.lib.japanese import KANJI_NUMERAL_CHARS, clean_text, fold_variants, kanji_numeral_to_int
 
 __all__ = [
     "CHIBA_WARDS",
@@ -108,20 +102,9 @@ def normalize_postal(s: str | None) -> str:
 _PLACE_FOLD = str.maketrans({"ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "ノ": "の"})
 
 
-def _compose_place_table() -> dict[int, str]:
-    """`fold_variants`, then `_PLACE_FOLD`, as one table: one pass over the text."""
-    table: dict[int, str] = {}
-    for cp in {ord(ch) for ch in KANJI_VARIANT_CHARS} | set(_PLACE_FOLD):
-        table[cp] = fold_variants(chr(cp)).translate(_PLACE_FOLD)
-    return table
-
-
-_PLACE_TABLE = _compose_place_table()
-
-
 def _fold_place(s: str) -> str:
     """One character for one, so positions in the folded text match the original."""
-    return s.translate(_PLACE_TABLE)
+    return fold_variants(s).translate(_PLACE_FOLD)
 
 
 @dataclass(frozen=True)
@@ -211,13 +194,7 @@ _BUILDING_LEAD = re.compile(f"^[\\s{_DASHES},、]+")
 _AZA = re.compile("大字|字")  # used with .match(text, pos): no "^"
 
 
-_ANY_KANJI_NUMERAL = re.compile(f"[{KANJI_NUMERAL_CHARS}]")
-
-
 def _kanji_numbers_to_digits(s: str) -> str:
-    if not _ANY_KANJI_NUMERAL.search(s):
-        return s  # both patterns below need a kanji numeral
-
     def conv(m: re.Match[str]) -> str:
         try:
             return str(kanji_numeral_to_int(m.group()))

@@ -399,7 +399,6 @@ def _load_variants() -> dict[int, str]:
 
 
 _VARIANTS = _load_variants()
-KANJI_VARIANT_CHARS = "".join(sorted(map(chr, _VARIANTS)))  # what `fold_variants` changes
 _NAME_DROP = re.compile("[\\s・.]")
 _ITERATION = re.compile("([^々])々")  # 々々 alone has nothing to repeat
 _SMALL_KE = str.maketrans({"ヶ": "ケ", "ヵ": "カ"})
