@@ -402,19 +402,31 @@ def _derive_identity(table: Table, parsed: pl.DataFrame) -> pl.DataFrame:
             pl.col("name").replace_strict(corp_by_name, return_dtype=pl.Boolean),
         ).alias("corporation"),
     ).join(addr_df, on=["address", "building", "postal_code"], how="left", maintain_order="left")
-    raw = table.df.select(
-        ROW_NO,
-        pl.struct([pl.col(c) for c in table.columns]).struct.json_encode().alias("raw"),
+    hashes = _raw(table).select(
+        ROW_NO, pl.col("raw").hash(seed=20251).reinterpret(signed=True).alias("row_hash")
     )
-    out = out.join(raw, on=ROW_NO, how="left", maintain_order="left")
+    out = out.join(hashes, on=ROW_NO, how="left", maintain_order="left")
     return out.with_columns(
-        pl.col("raw").hash(seed=20251).reinterpret(signed=True).alias("row_hash"),
         pl.col("building_n").alias("building"),
         pl.col("postal_n").alias("postal_code"),
         pl.col("subject_code")
         .map_elements(subject_name, return_dtype=pl.String)
         .alias("subject_label"),
     )
+
+
+def _raw(table: Table) -> pl.DataFrame:
+    """Each row exactly as it arrived, as JSON (every column, unknown ones too)."""
+    return table.df.select(
+        ROW_NO,
+        pl.struct([pl.col(c) for c in table.columns]).struct.json_encode().alias("raw"),
+    )
+
+
+def with_raw(table: Table, rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with their raw JSON: made again only for the rows written, after the
+    matching engine has run, so that the largest column is not held while it runs."""
+    return rows.join(_raw(table), on=ROW_NO, how="left", maintain_order="left")
 
 
 def _existing_installments(rows: pl.DataFrame) -> pl.DataFrame:
@@ -487,14 +499,17 @@ def _import_call_targets(
     if new.height:
         payer_ids = assigner.assign(new, now=now)
         new = new.with_columns(payer_ids.alias("payer_id"))
-        frame_insert("payers_installment", installment_frame(new, batch.pk, now, today, fresh=True))
+        frame_insert(
+            "payers_installment",
+            installment_frame(with_raw(table, new), batch.pk, now, today, fresh=True),
+        )
         if changed.height:  # the assigner may have merged the payer a re-sent row belongs to
             changed = changed.with_columns(_payers_now(changed["__id"]).alias("__payer"))
     else:
         new = new.with_columns(pl.lit(None, pl.Int64).alias("payer_id"))
     changed = changed.with_columns(pl.col("__payer").alias("payer_id"))
     if changed.height:
-        frame = installment_frame(changed, batch.pk, now, today, fresh=False)
+        frame = installment_frame(with_raw(table, changed), batch.pk, now, today, fresh=False)
         stage("tmp_changed_installments", "payers_installment", frame)
         sets = ", ".join(f"{c} = s.{c}" for c in UPDATED_COLUMNS)
         with connection.cursor() as cur:
