@@ -8,6 +8,7 @@ form one *profile*; the engine compares profiles, never rows.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import re
@@ -15,7 +16,8 @@ import struct
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
@@ -357,6 +359,7 @@ def _receive(stream: Any) -> Any:
 
 def _serve() -> None:
     """The spare process: apply named feature functions to batches sent on stdin."""
+    gc.disable()  # see `without_gc`: this process only ever normalizes values
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     normalize_address("千葉市中央区")  # read Japan Post's towns while the caller groups records
     while True:
@@ -597,6 +600,24 @@ def row_features(records: pl.DataFrame) -> pl.DataFrame:
 IDENTITY_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f not in ("source", "key"))
 
 
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Python's cycle collector off while values are normalized.
+
+    Normalizing creates hundreds of thousands of small acyclic objects (strings, tuples,
+    cached results); each collection walks every object alive, which cost a third of
+    the normalization time. Reference counting still frees them; a cycle, if any, waits
+    for the next collection after this block.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(profiles, record→profile): records with equal features share one profile.
 
@@ -635,7 +656,8 @@ def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             .drop("_id", strict=False)
             .with_row_index("_g")
         )
-        feats = _row_features(ident, pool).select("_g", "_rk", *PROFILE_FIELDS)
+        with without_gc():
+            feats = _row_features(ident, pool).select("_g", "_rk", *PROFILE_FIELDS)
     finally:
         pool.close()
     members = ident.select("_g", pl.col("_r").list.len().alias("_n"))

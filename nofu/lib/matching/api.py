@@ -22,7 +22,7 @@ from ._blocking import RuleKeys, block_sizes, candidate_pairs, rule_keys
 from ._cluster import cluster
 from ._compare import add_weights, compare_levels, join_sides, reasons, u_from_sample
 from ._enrich import enrich
-from ._features import PROFILE_FIELDS, Record, record_profiles, records_frame
+from ._features import PROFILE_FIELDS, Record, record_profiles, records_frame, without_gc
 from ._model import (
     TF_COLUMNS,
     MatchModel,
@@ -214,6 +214,17 @@ def match_records(
     decisions: Sequence[Decision] = (),
 ) -> MatchResult:
     """Match a whole population. Without `model`, one is fitted on these records."""
+    with without_gc():  # many small acyclic objects: see `without_gc`
+        return _match_records(records, config, model=model, decisions=decisions)
+
+
+def _match_records(
+    records: RecordsLike,
+    config: MatchConfig | None = None,
+    *,
+    model: MatchModel | None = None,
+    decisions: Sequence[Decision] = (),
+) -> MatchResult:
     config = config or MatchConfig()
     t0 = time.perf_counter()
     profiles, mapping = record_profiles(records_frame(records))
@@ -257,6 +268,16 @@ def match_incremental(
     changed decisions) are decided again; the answer equals a full run's with the same
     model and decisions. Keys already known are an error: a re-sent row keeps its payer.
     """
+    with without_gc():
+        return _match_incremental(previous, new_records, decisions=decisions)
+
+
+def _match_incremental(
+    previous: MatchResult,
+    new_records: RecordsLike,
+    *,
+    decisions: Sequence[Decision] | None = None,
+) -> MatchResult:
     state = previous._state
     if state is None:
         raise MatchInputError("前回の名寄せ結果に内部状態がありません。")
