@@ -39,8 +39,12 @@ for p in sys.argv[2:]:
     b = file_import(path=Path(p), file_name=Path(p).name, actor=None, assigner=assigner)
     out.append([b.file_name, b.status, b.rows_read, b.rows_imported, b.rows_rejected])
 secs, cpu = time.perf_counter() - t, time.process_time() - c
+# VmHWM, not ru_maxrss: Linux carries the parent's resident size at fork into the child's
+# ru_maxrss across exec, and the parent holds the baseline's million parsed rows
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(json.dumps({"seconds": secs, "cpu": cpu, "batches": out,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": int(hwm.split()[1]) / 1024,
+                  "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
@@ -117,7 +121,8 @@ def main() -> None:
         say(f"  {b[0]}: {b[1]} read {b[2]:,} imported {b[3]:,} rejected {b[4]:,}")
     say(
         f"nofu import ({args.assigner}): {res['seconds']:.1f}s (CPU {res['cpu']:.1f}s), "
-        f"peak memory {res['peak_mb']:.0f} MB (target < 2048)"
+        f"peak memory {res['peak_mb']:.0f} MB (target < 2048; ru_maxrss, which counts the "
+        f"parent's size at fork, {res['ru_maxrss_mb']:.0f} MB)"
     )
     say(
         f"ratio import / baseline = {res['seconds'] / base:.2f} (target ≤ 3.0); "
