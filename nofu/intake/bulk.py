@@ -71,6 +71,7 @@ def temp_ids(name: str, ids: Iterable[int]) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {name}")
         cur.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
     bulk_insert(name, ["id"], ((i,) for i in sorted(set(ids))))
+    analyze(name)
 
 
 def frame_insert(table: str, frame: pl.DataFrame) -> int:
@@ -100,6 +101,15 @@ def stage(name: str, like: str, frame: pl.DataFrame) -> None:
         cur.execute(f"DROP TABLE IF EXISTS {name}")
         cur.execute(f"CREATE TEMPORARY TABLE {name} AS SELECT * FROM {like} WHERE 1 = 0")
     frame_insert(name, frame)
+    analyze(name)
+
+
+def analyze(name: str) -> None:
+    """PostgreSQL plans a statement over a temporary table as if it held a few thousand
+    rows until told otherwise (autovacuum never sees temporary tables)."""
+    if is_postgres():
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {name}")
 
 
 def drop(name: str) -> None:
