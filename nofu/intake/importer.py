@@ -164,6 +164,7 @@ def file_import(
         else:
             counts = (0, 0, 0)
             first_keys = FirstKeys(reader.columns)
+            touched: set[int] = set()  # payers whose totals change
             for chunk in reader.slices(CHUNK_ROWS):
                 rows_read += chunk.height
                 part = Table(
@@ -176,10 +177,12 @@ def file_import(
                 problems.extend(found)
                 sources.update(parsed["source_system"].drop_nulls().to_list())
                 n = _import_call_targets(
-                    batch, part, parsed, problems, assigner or default_assigner()
+                    batch, part, parsed, problems, assigner or default_assigner(), touched
                 )
                 counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
                 release_caches()
+            # once per file, not per slice: one grouped pass over the installments
+            payers_refresh_totals(sorted(touched))
         problems.extend(Problem(n, "", "", msg, "error") for n, msg in reader.bad_rows)
         rejected_rows = {p.row_no for p in problems if p.severity == "error"}
         batch.rows_read = rows_read + len(reader.bad_rows)
@@ -465,6 +468,7 @@ def _import_call_targets(
     parsed: pl.DataFrame,
     problems: list[Problem],
     assigner: PayerAssigner,
+    touched_payers: set[int],
 ) -> tuple[int, int, int]:
     over = parsed.filter(pl.col("unpaid") > pl.col("assessed"))
     for row_no, unpaid, assessed in over.select(ROW_NO, "unpaid", "assessed").iter_rows():
@@ -524,7 +528,7 @@ def _import_call_targets(
     )
     _upsert_phones(touched, today)
     _upsert_addresses(touched, today)
-    payers_refresh_totals(touched["payer_id"].unique().to_list())
+    touched_payers.update(touched["payer_id"].unique().to_list())
     return new.height, changed.height, unchanged
 
 
