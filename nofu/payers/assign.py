@@ -17,7 +17,7 @@ from typing import Protocol
 import polars as pl
 from django.db import connection
 
-from nofu.intake.bulk import allocate_ids, frame_insert
+from nofu.intake.bulk import allocate_ids, analyze, bulk_insert, drop, frame_insert
 from nofu.lib.subjects import UNIFIED
 
 
@@ -28,18 +28,22 @@ class PayerAssigner(Protocol):
 
 
 def existing_payers_by_resident_no(numbers: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+    """Through a temporary table, in one statement (PostgreSQL spent 49 s of a
+    million-row import on 500-number IN lists)."""
     if not numbers:
-        return found
+        return {}
     with connection.cursor() as cur:
-        for i in range(0, len(numbers), 500):
-            chunk = numbers[i : i + 500]
-            cur.execute(
-                "SELECT resident_no, MIN(payer_id) FROM payers_installment "
-                f"WHERE resident_no IN ({', '.join('%s' for _ in chunk)}) GROUP BY resident_no",
-                chunk,
-            )
-            found.update(dict(cur.fetchall()))
+        cur.execute("DROP TABLE IF EXISTS tmp_resident_nos")
+        cur.execute("CREATE TEMPORARY TABLE tmp_resident_nos (resident_no varchar(20) PRIMARY KEY)")
+    bulk_insert("tmp_resident_nos", ["resident_no"], ((n,) for n in set(numbers)))
+    analyze("tmp_resident_nos")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT i.resident_no, MIN(i.payer_id) FROM tmp_resident_nos t "
+            "JOIN payers_installment i ON i.resident_no = t.resident_no GROUP BY i.resident_no"
+        )
+        found = dict(cur.fetchall())
+    drop("tmp_resident_nos")
     return found
 
 
