@@ -5,10 +5,13 @@
 PostgreSQL with 300,000 payers, 1,000,000 installments, 360,000 phones and 300,000 past
 contacts, generated with bulk SQL into a database of its own (nofu_bench_operator), and a
 published shared call list of the 100,000 largest debts for the real call-list queue.
-Real server processes (`nofu runserver --noreload`, Django's threaded WSGI server; one by
-default, `--servers N` round-robins the operators over N of them as a load balancer would)
-on 127.0.0.1 serve 50 simulated operators (threads with their own session and keep-alive
-connection), each doing a bounded number of calls:
+The app is served as the README deploys it (gunicorn gthread, `--servers 3 --threads 8`;
+`--wsgi runserver` for Django's threaded development server) on 127.0.0.1 with the call-list
+clock at 10:30 of the latest business day (`NOFU_CLOCK_AT`), so the queue works inside
+operating hours whatever the hour of the run. 50 simulated operators (threads with their own
+session and keep-alive connection) first make `--warmup` untimed rounds (the morning's first
+calls: each server thread opens its connection; printed apart as `warm …`), then all start
+the measured part together, each doing a bounded number of calls:
 
   next     POST /calls/next            the call-list queue picks and leases the next payer
   preview  GET  /calls/                everything shown before dialing (owed + late charge,
@@ -227,8 +230,10 @@ def sessions(n: int) -> list[tuple[str, str]]:
 
 class Operator(threading.Thread):
     def __init__(self, n: int, port: int, session: tuple[str, str], payer_ids: list[int],
-                 numbers: list[str], iterations: int, think: float, results: dict, lock) -> None:  # fmt: skip
+                 numbers: list[str], iterations: int, think: float, results: dict, lock,
+                 warmup: int = 0, barrier: threading.Barrier | None = None) -> None:  # fmt: skip
         super().__init__(daemon=True)
+        self.warmup, self.barrier = warmup, barrier
         self.n, self.port, self.iterations, self.think = n, port, iterations, think
         self.cookie = f"sessionid={session[0]}; csrftoken={session[1]}"
         self.csrf = session[1]
@@ -278,6 +283,14 @@ class Operator(threading.Thread):
             time.sleep(self.think * (0.5 + self.rng.random()))
 
     def run(self) -> None:
+        # the morning's first calls: every server thread opens its database connection and
+        # prepares its statements; timed apart from the working day that follows
+        for _ in range(self.warmup):
+            self.request("warm next", "POST", "/calls/next", {})
+            self.request("warm preview", "GET", "/calls/")
+            self.request("warm skip", "POST", "/calls/skip", {})
+        if self.barrier is not None:
+            self.barrier.wait(timeout=900)
         promise_day = time.strftime("%Y-%m-%d", time.localtime(time.time() + 7 * 86400))
         for it in range(self.iterations):
             self.request("next", "POST", "/calls/next", {})
@@ -340,6 +353,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     ap.add_argument("--port", type=int, default=8764)
     ap.add_argument("--reuse", action="store_true", help="keep an already generated database")
+    ap.add_argument("--warmup", type=int, default=2,
+                    help="untimed next → preview → skip rounds per operator first (cold servers)")  # fmt: skip
     args = ap.parse_args()
     name = "nofu_bench_operator"
     if args.reuse:
@@ -421,16 +436,19 @@ def main() -> None:
                 sys.exit("the server did not start")
         results: dict[str, list[float]] = defaultdict(list)
         lock = threading.Lock()
+        barrier = threading.Barrier(args.operators + 1)
         ops = [
-            Operator(i, ports[i % len(ports)], cookies[i], payer_ids, numbers, args.iterations, args.think, results, lock)
+            Operator(i, ports[i % len(ports)], cookies[i], payer_ids, numbers, args.iterations, args.think, results, lock,
+                     args.warmup, barrier)
             for i in range(args.operators)
         ]  # fmt: skip
-        cpu_before = sum(tree_cpu_seconds(sv.pid) for sv in servers)
-        load_before = os.getloadavg()
-        t = time.perf_counter()
         for o in ops:
             o.start()
             time.sleep(0.02)
+        barrier.wait(timeout=900)  # all warmed up: the measured day starts for everyone at once
+        cpu_before = sum(tree_cpu_seconds(sv.pid) for sv in servers)
+        load_before = os.getloadavg()
+        t = time.perf_counter()
         for o in ops:
             o.join()
         wall = time.perf_counter() - t
@@ -440,7 +458,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     load_after = os.getloadavg()
-    total = sum(len(v) for v in results.values())
+    total = sum(len(v) for k, v in results.items() if not k.startswith("warm"))
     say(f"\n{args.operators} operators × {args.iterations} calls, think {args.think}s, "
         f"{args.wsgi} with {args.servers} process(es): "
         f"{total:,} requests in {wall:.0f}s ({total / wall:.1f}/s)")  # fmt: skip
@@ -448,10 +466,13 @@ def main() -> None:
         f"(the rest of each response time is the database and waiting for a core)")  # fmt: skip
     say(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
         f"on {os.cpu_count()} cores")  # fmt: skip
-    say(f"{'step':<10}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
-    for step in ("next", "preview", "outcome", "reached", "save", "inbound"):
+    say(f"{'step':<13}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+    steps = ("next", "preview", "outcome", "reached", "save", "inbound")
+    if args.warmup:
+        steps += ("warm next", "warm preview", "warm skip")  # not in the figures above
+    for step in steps:
         v = results.get(step, [])
-        say(f"{step:<10}{len(v):>7}{pct(v, 50):>9.1f}{pct(v, 95):>9.1f}{max(v, default=0):>9.1f}")
+        say(f"{step:<13}{len(v):>7}{pct(v, 50):>9.1f}{pct(v, 95):>9.1f}{max(v, default=0):>9.1f}")
     fallbacks = sum(o.fallbacks for o in ops)
     errors = [e for o in ops for e in o.errors]
     say(f"queue offered nobody {fallbacks} times (preview of a random payer instead)")
