@@ -17,7 +17,7 @@ from nofu.payers.search import payers_search
 
 @require_capability("payer.view")
 def search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
+    q = request.GET.get("q", "").replace("\x00", "")  # PostgreSQL text cannot hold NUL
     result = payers_search(q)
     if q.strip():
         audit_record(

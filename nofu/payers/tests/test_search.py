@@ -71,3 +71,97 @@ class MergedAwayPayerTests(BaseTestCase):
         self.login(self.olivia)
         r = self.client.get("/payers/", {"q": "統合済太郎"})
         self.assertEqual(list(r.context["result"].payers), [])
+
+
+class RankingAndFallbackTests(BaseTestCase):
+    """What a user sees when many payers match, and for queries that are not a plain prefix."""
+
+    def setUp(self) -> None:
+        rows = [
+            row(
+                key=f"S{i}",
+                name=f"佐藤　{'一二三四五六七八九'[i % 9]}{'郎助吉男介平蔵作治'[i // 9]}",
+                kana="サトウ タロウ",
+                birth=f"19{50 + i}/03/0{1 + i % 9}",
+                resident=f"80000000{i:02d}",
+                unpaid=str(1000 * (i + 1)),
+                assessed=str(1000 * (i + 1)),
+                phone1=f"043-300-{i:04d}",
+                address=f"千葉市中央区千葉港{i + 1}-1",
+            )
+            for i in range(55)
+        ]
+        rows.append(
+            row(
+                key="P1",
+                name="鈴木　一郎",
+                kana="スズキ イチロウ",
+                birth="1970/05/05",
+                resident="9000000001",
+                unpaid="0",
+                phone1="090-1234-5678",
+                address="千葉市緑区平山町三丁目二十七番二十四号",
+            )
+        )
+        rows.append(
+            row(
+                key="P2",
+                name="田村　花",
+                kana="タムラ ハナ",
+                birth="1975/06/06",
+                resident="0901234",  # a 宛名番号 that looks like the start of a phone number
+                unpaid="70000",
+                assessed="70000",
+                phone1="",
+                address="千葉市美浜区幕張西3-21-14",
+            )
+        )
+        file_import(data=csv_bytes(*rows), file_name="r.csv", actor=self.mia)
+        self.login(self.olivia)
+
+    def result(self, q: str):  # type: ignore[no-untyped-def]
+        r = self.client.get("/payers/", {"q": q})
+        self.assertEqual(r.status_code, 200)
+        return r.context["result"]
+
+    def test_many_matches_highest_unpaid_first_and_cut_at_fifty(self) -> None:
+        from nofu.payers.models import Payer
+
+        self.assertEqual(Payer.objects.filter(name__startswith="佐藤").count(), 55)
+        res = self.result("佐藤")
+        totals = [p.total_unpaid for p in res.payers]
+        self.assertEqual(len(totals), 50)
+        self.assertTrue(res.truncated)
+        self.assertEqual(totals, sorted(totals, reverse=True))
+        self.assertEqual(totals[0], 55000)
+        self.assertEqual(totals[-1], 6000)
+
+    def test_a_payer_with_nothing_left_unpaid_is_still_found(self) -> None:
+        self.assertEqual([p.name for p in self.result("鈴木一郎").payers], ["鈴木　一郎"])
+
+    def test_phone_and_resident_number_both_listed_by_unpaid(self) -> None:
+        # 0901234: the start of 鈴木's mobile number and 田村's 宛名番号
+        self.assertEqual(
+            [p.name for p in self.result("090-1234").payers], ["田村　花", "鈴木　一郎"]
+        )
+
+    def test_address_written_in_part_is_found_inside_the_key(self) -> None:
+        # 「山町3-27」 is no prefix of 緑区平山町3-27-24: found by the substring fallback
+        self.assertEqual([p.name for p in self.result("山町3-27").payers], ["鈴木　一郎"])
+        self.assertEqual(self.result("山町3-27").kind, "住所")
+
+    def test_wildcards_are_plain_characters(self) -> None:
+        self.assertEqual(self.result("佐%").payers, [])
+        self.assertEqual(self.result("佐_").payers, [])
+
+    def test_short_or_odd_queries_list_nobody_and_do_not_fail(self) -> None:
+        # none of these names anyone: no error page, and no list of every payer
+        odd = "・ 株式会社 （株） ｶ) 1丁目 区 - % \\".split() + ["\x00", "　 ", "!" * 1000]
+        for q in odd:
+            with self.subTest(q=q):
+                self.assertEqual(self.result(q).payers, [])
+
+    def test_one_character_is_a_prefix_search(self) -> None:
+        res = self.result("佐")
+        self.assertEqual(len(res.payers), 50)
+        self.assertTrue(all(p.name.startswith("佐") for p in res.payers))
