@@ -55,6 +55,19 @@ class PayerSearchTests(BaseTestCase):
     def test_address(self) -> None:
         self.assertIn("髙木　達哉", self.names("平山町3-27-24"))
 
+    def test_a_payer_merged_into_another_is_not_listed(self) -> None:
+        from nofu.payers.actions import payer_merge
+        from nofu.payers.models import Payer
+
+        keep = Payer.objects.get(installments__resident_no="7000000001")
+        other = Payer.objects.get(installments__resident_no="7000000002")
+        before = self.names("山田花子")
+        self.assertIn("山田　花子", before)
+        payer_merge(actor=self.sam, keep=keep, other=other, reason="同一人と確認")
+        # the merged-away payer keeps its name but has nothing left: listed no more
+        self.assertEqual(len(self.names("山田花子")), len(before) - 1)
+        self.assertEqual(self.names("7000000002"), ["髙木　達哉"])
+
     def test_no_hit_says_so_and_search_is_audited(self) -> None:
         r = self.client.get("/payers/", {"q": "存在しない名前"})
         self.assertContains(r, "該当する納付義務者はいません")
