@@ -107,6 +107,12 @@ def _fold_place(s: str) -> str:
     return fold_variants(s).translate(_PLACE_FOLD)
 
 
+@lru_cache(maxsize=1 << 16)
+def _fold_prefix(s: str) -> str:
+    """`_fold_place` of the part of a key before its block (a few thousand distinct)."""
+    return _fold_place(s)
+
+
 @dataclass(frozen=True)
 class _Town:
     ward: str
@@ -205,6 +211,7 @@ def _kanji_numbers_to_digits(s: str) -> str:
     return _KANJI_AFTER_MARK.sub(conv, s)
 
 
+@lru_cache(maxsize=1 << 17)
 def _split_block(rest: str) -> tuple[str, str]:
     """(block "3-27-24", building text) from what follows the town name."""
     text = _DASH_AFTER_DIGIT.sub("-", _kanji_numbers_to_digits(rest.lstrip()))
@@ -232,6 +239,7 @@ def _split_block(rest: str) -> tuple[str, str]:
     return "-".join(numbers), text[pos:]
 
 
+@lru_cache(maxsize=1 << 17)
 def _join_buildings(*parts: str) -> str:
     out: list[str] = []
     for part in parts:
@@ -291,6 +299,52 @@ def _normalize_address(address: str, building: str, postal: str) -> NormalizedAd
         return NormalizedAddress(
             "", "", "", "", "", _join_buildings(building), postal_code, "", "", tuple(warnings)
         )
+    # No prefecture, city or town name holds a digit, so the place is decided by the
+    # text before the first one: parsed once per distinct head (a city's addresses
+    # share a few thousand), the block and building after it per address.
+    cut = _FIRST_DIGIT.search(text)
+    head, tail = (text[: cut.start()], text[cut.start() :]) if cut else (text, "")
+    place = _place(head, postal_code)
+    if place.warnings:
+        warnings.extend(f"{w}: 「{address}」" if quote else w for w, quote in place.warnings)
+    return _finish(
+        place.prefecture,
+        place.city,
+        place.ward,
+        place.town,
+        place.rest + tail,
+        building,
+        place.postal_code,
+        warnings,
+        place.in_city,
+    )
+
+
+_FIRST_DIGIT = re.compile(r"\d")  # what `_BLOCK_START` and `_BLOCK_TOKEN` take for a digit
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Prefecture to town of an address head, and the text left after the town."""
+
+    prefecture: str
+    city: str
+    ward: str
+    town: str
+    rest: str
+    postal_code: str
+    in_city: bool
+    warnings: tuple[tuple[str, bool], ...]  # (message, followed by 「the address」)
+
+
+@lru_cache(maxsize=1 << 16)
+def _place(text: str, postal_code: str) -> _Place:
+    """Where an address is, from its text up to the first digit (see `_normalize_address`).
+
+    The text after the town (`rest`) is this text's; the caller appends the rest of the
+    address to it.
+    """
+    warnings: list[tuple[str, bool]] = []
     gaz = _gazetteer()
     folded = _fold_place(text)
     pos = 0
@@ -331,18 +385,14 @@ def _normalize_address(address: str, building: str, postal: str) -> NormalizedAd
     if city and city != CITY:
         # Elsewhere in Japan: no gazetteer of towns, so the town runs up to the block.
         town, rest = _town_by_shape(text[pos:])
-        return _finish(
-            prefecture, city, ward, town, rest, building, postal_code, warnings, in_city=False
-        )
+        return _Place(prefecture, city, ward, town, rest, postal_code, False, ())
 
     if not city and prefecture == PREFECTURE:
         # 千葉県 + an unknown city: only a town of Chiba City makes it ours.
         hit, n = _match_town(gaz, folded, _skip_aza(text, pos))
         if not hit:
             town, rest = _town_by_shape(text[pos:])
-            return _finish(
-                prefecture, "", "", town, rest, building, postal_code, warnings, in_city=False
-            )
+            return _Place(prefecture, "", "", town, rest, postal_code, False, ())
 
     # Chiba City, written or implied.
     prefecture, city = PREFECTURE, CITY
@@ -357,7 +407,7 @@ def _normalize_address(address: str, building: str, postal: str) -> NormalizedAd
         if len(wards) == 1:
             town_ward = hit[0].ward
             if ward and ward != town_ward:
-                warnings.append(f"区と町名が一致しません（{town}は{town_ward}）: 「{address}」")
+                warnings.append((f"区と町名が一致しません（{town}は{town_ward}）", True))
             ward = town_ward
         elif not ward:
             ward = ""  # the same town name in two wards: leave it to a person
@@ -365,15 +415,15 @@ def _normalize_address(address: str, building: str, postal: str) -> NormalizedAd
         if postal_code and postal_code in gaz.by_postal:
             names = {t.name for t in gaz.by_postal[postal_code]}
             if town not in names:
-                warnings.append(f"郵便番号と町名が一致しません（〒{postal_code}）: 「{address}」")
+                warnings.append((f"郵便番号と町名が一致しません（〒{postal_code}）", True))
         elif postal_code:
-            warnings.append(f"郵便番号が千葉市のものではありません（〒{postal_code}）")
+            warnings.append((f"郵便番号が千葉市のものではありません（〒{postal_code}）", False))
         elif len({t.postal for t in hit}) == 1:
             postal_code = hit[0].postal  # a letter needs it; Japan Post gives one per town
     else:
         town, rest = _town_by_shape(text[pos:])
         if town:
-            warnings.append(f"千葉市の町名として見つかりません（{town}）: 「{address}」")
+            warnings.append((f"千葉市の町名として見つかりません（{town}）", True))
         if postal_code in gaz.by_postal:
             postal_wards = {t.ward for t in gaz.by_postal[postal_code]}
             if not ward and len(postal_wards) == 1:
@@ -381,8 +431,8 @@ def _normalize_address(address: str, building: str, postal: str) -> NormalizedAd
             postal_towns = [t.name for t in gaz.by_postal[postal_code] if t.name]
             if not town and len(postal_towns) == 1:
                 town = postal_towns[0]
-                warnings.append(f"町名を郵便番号（〒{postal_code}）から補いました: 「{address}」")
-    return _finish(prefecture, city, ward, town, rest, building, postal_code, warnings, True)
+                warnings.append((f"町名を郵便番号（〒{postal_code}）から補いました", True))
+    return _Place(prefecture, city, ward, town, rest, postal_code, True, tuple(warnings))
 
 
 def _skip_aza(text: str, pos: int) -> int:
@@ -419,7 +469,8 @@ def _finish(
         town, tail = "".join(rest.split()), ""
     building_text = _join_buildings(tail, building)
     place = f"{ward}{town}{block}"
-    key = _fold_place(place if in_city else f"{prefecture}{city}{place}")
+    # The block is ASCII digits and hyphens, which folding leaves alone.
+    key = _fold_prefix(f"{ward}{town}" if in_city else f"{prefecture}{city}{ward}{town}") + block
     display = f"{prefecture}{city}{place}"
     if building_text:
         display += "\u3000" + building_text

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import jaconv
 
 __all__ = [
+    "CORPORATION_WORDS",
     "GETA",
+    "KANA_FOLDS",
+    "VARIANT_FOLDS",
     "clean_text",
     "corporation_form",
     "display_kana",
@@ -198,6 +203,10 @@ def _build_kana_table() -> dict[int, str | None]:
 
 
 _KANA_TABLE = _build_kana_table()
+# The same folds as text → text, for callers that fold whole columns at once.
+KANA_FOLDS: Mapping[str, str] = MappingProxyType(
+    {chr(cp): out for cp, out in _KANA_TABLE.items() if out is not None}
+)
 _NEEDS_CONTEXT = re.compile("[ゝゞヽヾゔヴ]")  # folds that look at the neighbouring kana
 # A key made only of these is a fixpoint of _kana_fold, so the second pass is skipped.
 _STABLE_KEY = re.compile(f"[\u30a2-\u30fa\u30fc0-9A-Z{GETA}\u4e00-\u9fff]*")
@@ -324,6 +333,8 @@ for _abbr, _canon in _CORP_KANA_ABBR.items():
         _ABBR_SPELLINGS[_spelling] = _canon
 
 _CORP_WORDS_RE = re.compile(_alternation(list(_CORP_CANON)))
+# Every spelling of a corporation form that `corporation_form` and the keys look for.
+CORPORATION_WORDS: tuple[str, ...] = tuple(sorted(_CORP_CANON))
 _ABBR = _alternation(list(_ABBR_SPELLINGS))
 # 「(カ)」 anywhere, 「カ)」 at the start, 「(カ」 at the end.
 _CORP_ABBR_RE = re.compile(rf"\((?P<a>{_ABBR})\)|^(?P<b>{_ABBR})\)|\((?P<c>{_ABBR})$")
@@ -399,6 +410,8 @@ def _load_variants() -> dict[int, str]:
 
 
 _VARIANTS = _load_variants()
+# `fold_variants` as text → text, for callers that fold whole columns at once.
+VARIANT_FOLDS: Mapping[str, str] = MappingProxyType({chr(cp): out for cp, out in _VARIANTS.items()})
 _NAME_DROP = re.compile("[\\s・.]")
 _ITERATION = re.compile("([^々])々")  # 々々 alone has nothing to repeat
 _SMALL_KE = str.maketrans({"ヶ": "ケ", "ヵ": "カ"})

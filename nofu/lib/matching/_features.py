@@ -27,6 +27,9 @@ import polars as pl
 
 from nofu.lib.address import normalize_address
 from nofu.lib.japanese import (
+    CORPORATION_WORDS,
+    KANA_FOLDS,
+    VARIANT_FOLDS,
     clean_text,
     corporation_form,
     is_latin_name,
@@ -366,7 +369,9 @@ def _serve() -> None:
         try:
             name, rows = _receive(stdin)
         except EOFError:
-            return
+            # Nothing to clean up: skip the interpreter's teardown of the caches (the
+            # caller waits for this process to end).
+            os._exit(0)
         _send(stdout, _apply(_WORKER_FUNCTIONS[name], rows))
 
 
@@ -394,6 +399,41 @@ class _Pool:
                 )  # fmt: skip
             except OSError:
                 self.broken = True
+
+    def usable(self, n: int) -> bool:
+        return not self.broken and n >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2
+
+    def submit(
+        self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]
+    ) -> Callable[[], list[Any]]:
+        """Start `fn` over all `rows` in the spare process while the caller does other
+        work; the function returned waits for the results. Without a spare process
+        (few rows, one core, or it failed) the work is done when the results are asked
+        for. Nothing else may use the pool in between."""
+        name = _WORKER_NAMES.get(fn)
+        if name is None or not self.usable(len(rows)):
+            return lambda: _apply(fn, rows)
+        try:
+            self.start()
+            if self.proc is None:
+                return lambda: _apply(fn, rows)
+            assert self.proc.stdin is not None and self.proc.stdout is not None
+            _send(self.proc.stdin, (name, rows))
+        except (OSError, pickle.PickleError, AssertionError):
+            self.broken = True
+            self.close()
+            return lambda: _apply(fn, rows)
+        stdout = self.proc.stdout
+
+        def wait() -> list[Any]:
+            try:
+                return list(_receive(stdout))
+            except (OSError, EOFError, pickle.PickleError):
+                self.broken = True
+                self.close()
+                return _apply(fn, rows)
+
+        return wait
 
     def map(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
         name = _WORKER_NAMES.get(fn)
@@ -522,7 +562,7 @@ _PLAIN_JUNK = r"[()\- ]"
 _NATIONAL = r"^0[1-9][0-9]{8,9}$"
 
 
-def _phone_column(df: pl.DataFrame, col: str, out: str, pool: _Pool) -> pl.DataFrame:
+def _phone_column(df: pl.DataFrame, col: str, out: str, pool: _Pool | None) -> pl.DataFrame:
     """`phone_digits` of `col` as column `out`, the common shapes read by Polars."""
     raw = pl.col(col)
     stripped = raw.str.replace_all(_PLAIN_JUNK, "")
@@ -684,21 +724,156 @@ def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return profiles.drop("_g"), mapping
 
 
+# --- whole columns at once ----------------------------------------------------------
+#
+# Most names and readings are plain: kanji (or kana) with at most one space between the
+# family and the given name. For those the Python functions above reduce to folding
+# characters one for one, which Polars does for a whole column at once; every other
+# value still goes through them. What makes the shortcut exact is said beside each
+# pattern, and the tests compare both ways on every shape the generator writes.
+
+# CJK unified ideographs only: NFC, NFKC and upper() leave them alone, they hold no
+# kana, no alphabet and no 々 or 〓, and `fold_variants` maps them into the same block.
+_KANJI = "\u4e00-\u9fff"
+_PLAIN_NAME = f"^[{_KANJI}]+(?:[ \u3000][{_KANJI}]+)?$"
+# Hiragana and katakana that `kana_key` folds one character for one (no ゔ/ヴ, no
+# iteration marks, no separate voicing marks, no half-width forms); ー not first.
+_KANA = "\u3041-\u3093\u3095\u3096\u30a1-\u30f3\u30f5\u30f6"
+_KANA_PART = f"[{_KANA}][{_KANA}ー]*"
+_PLAIN_KANA = f"^{_KANA_PART}(?:[ \u3000]{_KANA_PART})?$"
+_FIRST_PART = "^([^ \u3000]+)"
+_SECOND_PART = "[ \u3000](.+)$"
+_CORPORATION_WORDS = list(CORPORATION_WORDS)
+_RESIDENT_PLAIN = "^[0-9A-Za-z]*$"  # NFKC leaves it alone and it has no spaces
+
+
+def _fold(expr: pl.Expr, table: Mapping[str, str]) -> pl.Expr:
+    return expr.str.replace_many(list(table), list(table.values()))
+
+
+def _split_parts() -> tuple[pl.Expr, pl.Expr]:
+    return pl.col("_v").str.extract(_FIRST_PART, 1), pl.col("_v").str.extract(_SECOND_PART, 1)
+
+
+def _name_columns(values: pl.Series) -> pl.DataFrame:
+    """`_name_features` of distinct names, as columns `name` + NAME_COLUMNS.
+
+    A plain kanji name gives its written key (異体字 folded, space dropped) and the two
+    parts' keys; nothing else (no reading, no alphabet, no corporation form — a name
+    holding a form's word, before or after folding, is left to `name_parts`).
+    """
+    first, second = _split_parts()
+    two = second.is_not_null()
+    whole = first + second.fill_null("")
+    df = values.to_frame("_v").with_columns(
+        (
+            pl.col("_v").str.contains(_PLAIN_NAME)
+            & ~whole.str.contains_any(_CORPORATION_WORDS)
+            & ~_fold(whole, VARIANT_FOLDS).str.contains_any(_CORPORATION_WORDS)
+        ).alias("_plain")
+    )
+    blank = pl.lit("", dtype=pl.String)
+    plain = df.filter("_plain").select(
+        pl.col("_v").alias("name"),
+        _fold(whole, VARIANT_FOLDS).alias("nm"),
+        pl.when(two).then(_fold(first, VARIANT_FOLDS)).otherwise(blank).alias("nm_fam"),
+        pl.when(two).then(_fold(second, VARIANT_FOLDS)).otherwise(blank).alias("nm_giv"),
+        *[blank.alias(c) for c in NAME_COLUMNS[3:]],
+    )
+    rest = df.filter(~pl.col("_plain"))["_v"].to_list()
+    return pl.concat([plain, _python_columns("name", rest, _name_features, NAME_COLUMNS)])
+
+
+def _kana_columns(pairs: pl.DataFrame) -> pl.DataFrame:
+    """`_kana_features` of distinct (kana, corp), as columns `kana`, `corp` + KANA_COLUMNS.
+
+    A person's plain reading gives each part's key (kana folded one for one) and their
+    sorted tokens; a corporation's reading, or any other, goes through `kana_parts`.
+    """
+    first, second = _split_parts()
+    two = second.is_not_null()
+    k1, k2 = _fold(first, KANA_FOLDS), _fold(second, KANA_FOLDS)
+    df = pairs.rename({"kana": "_v"}).with_columns(
+        (~pl.col("corp") & pl.col("_v").str.contains(_PLAIN_KANA)).alias("_plain")
+    )
+    blank = pl.lit("", dtype=pl.String)
+    plain = df.filter("_plain").select(
+        pl.col("_v").alias("kana"),
+        "corp",
+        (k1 + k2.fill_null("")).alias("_kn"),
+        pl.when(two).then(k1).otherwise(blank).alias("_kn_fam"),
+        pl.when(two).then(k2).otherwise(blank).alias("_kn_giv"),
+        pl.when(~two)
+        .then(k1)
+        .when(k1 <= k2)
+        .then(k1 + " " + k2)
+        .otherwise(k2 + " " + k1)
+        .alias("kn_tok"),
+        blank.alias("_cpos_kana"),
+    )
+    rest = df.filter(~pl.col("_plain")).select("_v", "corp")
+    done = _python_columns(
+        "kana", list(rest.iter_rows()), _kana_features, KANA_COLUMNS, extra={"corp": pl.Boolean}
+    )
+    return pl.concat([plain, done])
+
+
+def _python_columns(
+    key: str,
+    rows: list[Any],
+    fn: Callable[..., tuple[Any, ...]],
+    names: tuple[str, ...],
+    extra: dict[str, Any] | None = None,
+) -> pl.DataFrame:
+    """`fn` of each row (a value, or a tuple of `key` and the `extra` columns) as a frame."""
+    extra = extra or {}
+    args = rows if extra else [(r,) for r in rows]
+    values = _apply(fn, args)
+    cols: dict[str, list[Any]] = {key: [a[0] for a in args]}
+    for i, c in enumerate(extra):
+        cols[c] = [a[i + 1] for a in args]
+    for i, n in enumerate(names):
+        cols[n] = [v[i] for v in values]
+    schema = {key: pl.String, **extra, **dict.fromkeys(names, pl.String)}
+    return pl.DataFrame(cols, schema=schema)
+
+
+NAME_COLUMNS: tuple[str, ...] = (
+    "nm",
+    "nm_fam",
+    "nm_giv",
+    "_kname",
+    "_kfam",
+    "_kgiv",
+    "lat",
+    "lat_cat",
+    "cform",
+    "_cpos_name",
+)
+KANA_COLUMNS: tuple[str, ...] = ("_kn", "_kn_fam", "_kn_giv", "kn_tok", "_cpos_kana")
+_ADDRESS_COLUMNS = ["address", "building", "postal_code"]
+
+
 def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
-    df = _map_unique(records, ["resident_no"], _resident_no, ["rno"])
-    name_cols = [
-        "nm",
-        "nm_fam",
-        "nm_giv",
-        "_kname",
-        "_kfam",
-        "_kgiv",
-        "lat",
-        "lat_cat",
-        "cform",
-        "_cpos_name",
-    ]
-    df = _map_unique(df, ["name"], _name_features, name_cols, pool)
+    # Addresses (the largest share of the Python work) go to the spare process first;
+    # everything else is done here meanwhile.
+    addr_uniq = records.select(_ADDRESS_COLUMNS).unique()
+    addr_rows = list(addr_uniq.iter_rows())
+    addresses = pool.submit(_address_features, addr_rows)
+
+    rno = pl.col("resident_no")
+    df = records.with_columns(
+        pl.when(rno.str.contains(_RESIDENT_PLAIN)).then(rno).otherwise(None).alias("rno")
+    )
+    odd = df.filter(pl.col("rno").is_null()).select("resident_no").unique()
+    if odd.height:
+        done = _map_unique(odd, ["resident_no"], _resident_no, ["_rno"])
+        df = (
+            df.join(done, on="resident_no", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("rno", "_rno").alias("rno"))
+            .drop("_rno")
+        )
+    df = df.join(_name_columns(df["name"].unique()), on="name", how="left", maintain_order="left")
     df = _map_unique(df, ["corporation"], _corporation_flag, ["_flag"])
     flag = pl.col("_flag")
     df = df.with_columns(
@@ -709,8 +884,12 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
         .otherwise(pl.col("cform") != "")
         .alias("corp")
     )
-    kana_cols = ["_kn", "_kn_fam", "_kn_giv", "kn_tok", "_cpos_kana"]
-    df = _map_unique(df, ["kana", "corp"], _kana_features, kana_cols, pool)
+    df = df.join(
+        _kana_columns(df.select("kana", "corp").unique()),
+        on=["kana", "corp"],
+        how="left",
+        maintain_order="left",
+    )
     has_kana = pl.col("_kn") != ""
     df = df.with_columns(
         pl.when(has_kana).then("_kn").otherwise("_kname").alias("kn"),
@@ -725,11 +904,21 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
     df = _map_unique(df, ["birth_date"], birth_iso, ["dob"])
     df = _map_unique(df, ["sex"], sex_code, ["sex_n"])
     df = _map_unique(df, ["nationality"], clean_text, ["nat"])
-    addr_cols = ["address", "building", "postal_code"]
-    df = _map_unique(df, addr_cols, _address_features, ["addr", "town", "room"], pool)
-    df = _phone_column(df, "phone1", "_p1", pool)
-    df = _phone_column(df, "phone2", "_p2", pool)
+    df = _phone_column(df, "phone1", "_p1", None)
+    df = _phone_column(df, "phone2", "_p2", None)
     df = df.with_columns(_phone_kind_columns(pl.col("_p1"), pl.col("_p2")))
+    values = addresses()
+    addr = addr_uniq.hstack(
+        pl.DataFrame(
+            {
+                "addr": [v[0] for v in values],
+                "town": [v[1] for v in values],
+                "room": [v[2] for v in values],
+            },
+            schema=dict.fromkeys(("addr", "town", "room"), pl.String),
+        )
+    )
+    df = df.join(addr, on=_ADDRESS_COLUMNS, how="left", maintain_order="left", nulls_equal=True)
     df = df.with_columns(
         # A corporation has no birth date or sex; a stray value must not split it.
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("dob").alias("dob"),

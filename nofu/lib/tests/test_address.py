@@ -349,6 +349,48 @@ def test_normalize_address_never_raises_and_key_is_stable(text: str) -> None:
         assert normalize_address(a.display).key == a.key
 
 
+# The place (prefecture … town) is read from the text before the first digit and cached
+# per head; reading it from the whole text instead must give the same address.
+
+_PIECES = [
+    "千葉県", "千葉市", "緑区", "中央区", "美浜区", "平山町", "新田町", "貝塚", "貝塚町",
+    "稲毛", "稲毛海岸", "千城台北", "大字", "字", "栄町", "市原市", "東京都", "千代田区",
+    "佐倉市", "不明町", "三井ビル", "〒260-0027", "260-0027 ", "二十七", "三丁目", "番地",
+    "番", "号", "の", "丁目", "-", "ー", "－", "３", "1", "27", "1105", "101号室", "3F",
+    " ", "　", "ハイツ", "ｸﾞﾗﾝﾄﾞｰﾙ", "ヶ", "が丘", "〓", "髙", "１２", "٣",
+]  # fmt: skip
+
+
+def _whole_text_place(
+    monkeypatch: pytest.MonkeyPatch, address: str, building: str, postal: str
+) -> NormalizedAddress:
+    import re
+
+    from nofu.lib import address as module
+
+    monkeypatch.setattr(module, "_FIRST_DIGIT", re.compile(r"(?!)"))  # head = whole text
+    module._normalize_address.cache_clear()
+    try:
+        return normalize_address(address, building, postal)
+    finally:
+        monkeypatch.undo()
+        module._normalize_address.cache_clear()
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=8).map("".join),
+    st.sampled_from(["", "パークハウス1105号室", "101"]),
+    st.sampled_from(["", "2660002", "260-0027", "1000001", "12"]),
+)
+def test_place_from_the_head_equals_place_from_the_whole_text(
+    address: str, building: str, postal: str
+) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        whole = _whole_text_place(mp, address, building, postal)
+    assert normalize_address(address, building, postal) == whole
+
+
 # --- the city's sample files --------------------------------------------------------
 
 
