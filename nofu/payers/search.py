@@ -81,8 +81,9 @@ def _by_address(q: str) -> tuple[list[Payer], bool]:
     payers, more = _ranked(Payer.objects.filter(id__in=ids))
     if payers or len(key) < CONTAINS_MIN:
         return payers, more
-    # written without its ward or only in part (「幕張本郷6」 for 花見川区幕張本郷6-…):
-    # PostgreSQL answers from a trigram index; SQLite scans the (key, payer) index
+    # an address in part (「本郷6」 for 花見川区幕張本郷6-…), or a town of two wards written
+    # without its ward: PostgreSQL answers from a trigram index; SQLite scans the
+    # (key, payer) index, ~15 ms for 190,000 addresses (docs/benchmarks.md)
     ids = Address.objects.filter(key__contains=key).values("payer_id")
     return _ranked(Payer.objects.filter(id__in=ids))
 
