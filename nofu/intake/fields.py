@@ -28,19 +28,19 @@ class CellWarning(ValueError):
     """The value is dropped from the normalized fields; the row is still imported."""
 
 
-def _nfkc(s: str) -> str:
+def nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
 def source_system(s: str) -> str:
-    v = _nfkc(s)
+    v = nfkc(s)
     if v not in SOURCE_SYSTEMS:
         raise CellError(f"抽出元「{s}」は不明です（{'・'.join(SOURCE_SYSTEMS)}のいずれか）。")
     return v
 
 
 def receivable_key(s: str) -> str:
-    v = _nfkc(s)
+    v = nfkc(s)
     if not v:
         raise CellError("債権番号が空です。")
     if len(v) > 50:
@@ -49,14 +49,14 @@ def receivable_key(s: str) -> str:
 
 
 def resident_no(s: str) -> str:
-    v = _nfkc(s)
+    v = nfkc(s)
     if v and not v.isdigit():
         raise CellError(f"宛名番号「{s}」は数字ではありません。")
     return v
 
 
 def subject_code(s: str) -> str:
-    v = _nfkc(s)
+    v = nfkc(s)
     if v.isdigit():
         v = v.zfill(2)
     if v not in SUBJECTS:
@@ -77,7 +77,7 @@ _INSTALLMENT = re.compile(r"^第?0*(\d{1,2})期?$")
 
 
 def installment(s: str) -> str:
-    v = _nfkc(s)
+    v = nfkc(s)
     if v in ("随時", "随時分"):
         return "随時"
     m = _INSTALLMENT.match(v)
@@ -113,7 +113,7 @@ _AMOUNT_JUNK = str.maketrans("", "", ",円¥\\ 　")
 
 
 def _int(s: str) -> int:
-    v = _nfkc(s).translate(_AMOUNT_JUNK)
+    v = nfkc(s).translate(_AMOUNT_JUNK)
     if not re.fullmatch(r"-?\d+", v):
         raise CellError(f"金額「{s}」は整数ではありません。")
     n = int(v)
@@ -156,7 +156,7 @@ _SEX = {
 
 
 def sex(s: str) -> str:
-    v = _nfkc(s).upper()
+    v = nfkc(s).upper()
     if not v:
         return ""
     if v not in _SEX:
@@ -165,7 +165,7 @@ def sex(s: str) -> str:
 
 
 def corporation(s: str) -> bool | None:
-    v = _nfkc(s)
+    v = nfkc(s)
     if v in ("法人",):
         return True
     if v in ("個人",):
@@ -190,7 +190,7 @@ def phone(s: str) -> str:
 
 
 def yes_no(s: str) -> bool:
-    v = _nfkc(s)
+    v = nfkc(s)
     if v in ("有", "あり", "有り", "1", "○"):
         return True
     if v in ("無", "なし", "無し", "0", ""):
@@ -253,9 +253,9 @@ PAYMENT_METHODS = (
 
 
 def payment_method(s: str) -> str:
-    v = _nfkc(s)
+    v = nfkc(s)
     for m in PAYMENT_METHODS:
-        if v.upper() == _nfkc(m).upper():
+        if v.upper() == nfkc(m).upper():
             return m
     if not v:
         raise CellError("収納方法が空です。")

@@ -28,8 +28,8 @@ from nofu.lib import address as addr
 from nofu.lib import japanese, phones, wareki
 from nofu.lib.phones import phone_kind
 from nofu.lib.readers import ROW_NO, FileError, Table, TableReader, open_table
-from nofu.lib.subjects import subject_name
-from nofu.payers.assign import PayerAssigner, default_assigner
+from nofu.lib.subjects import SOURCE_SYSTEMS, subject_name
+from nofu.payers.assign import FileSession, PayerAssigner, default_assigner, file_session
 
 MAX_ROW_ERRORS_KEPT = 100_000
 CHUNK_ROWS = 100_000  # rows normalized and written at a time, inside the file's one transaction
@@ -165,24 +165,30 @@ def file_import(
             counts = (0, 0, 0)
             first_keys = FirstKeys(reader.columns)
             touched: set[int] = set()  # payers whose totals change
-            for chunk in reader.slices(CHUNK_ROWS):
-                rows_read += chunk.height
-                part = Table(
-                    df=first_keys.drop_repeats(chunk, problems),
-                    encoding=reader.encoding,
-                    format=reader.format,
-                    columns=reader.columns,
-                )
-                parsed, found = parse_columns(part, columns)
-                problems.extend(found)
-                sources.update(parsed["source_system"].drop_nulls().to_list())
-                n = _import_call_targets(
-                    batch, part, parsed, problems, assigner or default_assigner(), touched
-                )
-                counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
-                release_caches()
-            # once per file, not per slice: one grouped pass over the installments
-            payers_refresh_totals(sorted(touched))
+            with file_session() as session:
+                session.extras["stored_sources"] = _sources_stored()
+                for chunk in reader.slices(CHUNK_ROWS):
+                    rows_read += chunk.height
+                    part = Table(
+                        df=first_keys.drop_repeats(chunk, problems),
+                        encoding=reader.encoding,
+                        format=reader.format,
+                        columns=reader.columns,
+                    )
+                    parsed, found = parse_columns(part, columns)
+                    problems.extend(found)
+                    sources.update(parsed["source_system"].drop_nulls().to_list())
+                    n = _import_call_targets(
+                        batch, part, parsed, problems, assigner or default_assigner(), touched,
+                        session,
+                    )  # fmt: skip
+                    counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
+                    release_caches()
+                # payers new in this file are written now, with their totals; the others'
+                # are summed once per file, not per slice: one grouped pass
+                written = set(session.pending_ids) - session.refresh
+                refresh = session.finish()
+                payers_refresh_totals(sorted((touched - written) | refresh))
         problems.extend(Problem(n, "", "", msg, "error") for n, msg in reader.bad_rows)
         rejected_rows = {p.row_no for p in problems if p.severity == "error"}
         batch.rows_read = rows_read + len(reader.bad_rows)
@@ -285,6 +291,23 @@ def _rejected(parsed: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     return parsed.filter(~pl.col(ROW_NO).is_in(bad)) if bad else parsed
 
 
+# what str.strip() removes (Polars' own whitespace leaves out \x1c-\x1f)
+_PY_SPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+def _as_parsed(values: pl.Series) -> pl.Series:
+    """The text as the key columns' parsers leave it (NFKC, stripped as Python strips),
+    so that two keys one row apart are one key here exactly when they are one key stored.
+    NFKC leaves ASCII as it is; the rest is normalized by Python, as the parsers do."""
+    ascii_only = values.str.len_bytes() == values.str.len_chars()
+    others = values.filter(~ascii_only).unique().to_list()
+    out = values.str.strip_chars(_PY_SPACE)
+    if others:
+        parsed = dict(zip(others, [F.nfkc(v) for v in others], strict=True))
+        out = pl.select(pl.when(ascii_only).then(out).otherwise(values.replace(parsed))).to_series()
+    return out
+
+
 class FirstKeys:
     """The keys (抽出元, 債権番号) read so far and the row each first appeared on: a key
     twice in one file keeps its first row, wherever the slices of the file fall."""
@@ -299,8 +322,8 @@ class FirstKeys:
             return df
         keyed = df.select(
             ROW_NO,
-            pl.col("抽出元").str.normalize("NFKC").str.strip_chars().alias("__s"),
-            pl.col("債権番号").str.normalize("NFKC").str.strip_chars().alias("__k"),
+            _as_parsed(df["抽出元"]).alias("__s"),
+            _as_parsed(df["債権番号"]).alias("__k"),
             pl.col("債権番号").alias("__raw"),
         )
         here = keyed.group_by("__s", "__k").agg(pl.col(ROW_NO).min().alias("__first"))
@@ -432,9 +455,25 @@ def with_raw(table: Table, rows: pl.DataFrame) -> pl.DataFrame:
     return rows.join(_raw(table), on=ROW_NO, how="left", maintain_order="left")
 
 
-def _existing_installments(rows: pl.DataFrame) -> pl.DataFrame:
+def _sources_stored() -> set[str]:
+    """The source systems of which installments are stored (a file's own rows can
+    never be found again by its later slices: a key repeated in a file is refused)."""
+    found = set()
+    with connection.cursor() as cur:
+        for source in SOURCE_SYSTEMS:
+            cur.execute(
+                "SELECT EXISTS (SELECT 1 FROM payers_installment WHERE source_system = %s)",
+                [source],
+            )
+            if cur.fetchone()[0]:
+                found.add(source)
+    return found
+
+
+def _existing_installments(rows: pl.DataFrame, stored: set[str] | None = None) -> pl.DataFrame:
     """The stored installments with the keys of `rows`: one statement joining a temporary
-    table of those keys, so a slice never reads every stored row of its source system."""
+    table of those keys, so a slice never reads every stored row of its source system;
+    none at all when no row of their source systems was stored before the file."""
     schema = {
         "source_system": pl.String,
         "receivable_key": pl.String,
@@ -442,6 +481,8 @@ def _existing_installments(rows: pl.DataFrame) -> pl.DataFrame:
         "__payer": pl.Int64,
         "__hash": pl.Int64,
     }
+    if stored is not None and stored.isdisjoint(rows["source_system"].unique().to_list()):
+        return pl.DataFrame(schema=schema)
     keys = rows.select("source_system", "receivable_key").unique()
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS tmp_import_keys")
@@ -469,6 +510,7 @@ def _import_call_targets(
     problems: list[Problem],
     assigner: PayerAssigner,
     touched_payers: set[int],
+    session: FileSession | None = None,
 ) -> tuple[int, int, int]:
     over = parsed.filter(pl.col("unpaid") > pl.col("assessed"))
     for row_no, unpaid, assessed in over.select(ROW_NO, "unpaid", "assessed").iter_rows():
@@ -487,7 +529,9 @@ def _import_call_targets(
     rows = _derive_identity(table, rows)
     now = timezone.now()
     today = timezone.localdate()
-    existing = _existing_installments(rows)
+    existing = _existing_installments(
+        rows, session.extras.get("stored_sources") if session is not None else None
+    )
     rows = rows.join(
         existing, on=["source_system", "receivable_key"], how="left", maintain_order="left"
     )
@@ -523,6 +567,10 @@ def _import_call_targets(
                 "WHERE payers_installment.id = s.id"
             )
         drop("tmp_changed_installments")
+    if session is not None:
+        session.add_totals(new.select("payer_id", "unpaid", "account_transfer"))
+        # an installment stored before, now of a payer not yet written: sum it in SQL
+        session.refresh.update(set(changed["payer_id"].to_list()) & session.pending_ids)
     touched = pl.concat(
         [new.select("payer_id", *_CONTACT_FIELDS), changed.select("payer_id", *_CONTACT_FIELDS)]
     )

@@ -28,13 +28,18 @@ log = logging.getLogger(__name__)
 
 
 def assign_rows(rows: pl.DataFrame, *, now: Any) -> pl.Series:
-    from nofu.payers.assign import ResidentNoAssigner
+    from nofu.payers.assign import ResidentNoAssigner, current_session
 
     row = engine.lock_state()
     decisions = engine.decisions_all()
     records = engine.records_frame(rows)
+    session = current_session()
     try:
-        eng = engine.current(decisions, row)
+        # a later slice of the same file: the state is the one this import left, and only
+        # this import has written installments since (no count of them per slice)
+        eng = session.extras.get("engine") if session else None
+        if eng is None or not engine.is_current(eng):
+            eng = engine.current(decisions, row)
         if eng is None:
             result = match_records(records, decisions=decisions)
             eng = engine.Engine(result, 0, 0, "")
@@ -44,6 +49,8 @@ def assign_rows(rows: pl.DataFrame, *, now: Any) -> pl.Series:
         # never lose an import to the engine: group by 宛名番号 and say so in the audit log;
         # the next import catches the state up with these rows as they were assigned
         engine.forget()
+        if session is not None:
+            session.extras.pop("engine", None)
         log.exception("matching engine failed; falling back to 宛名番号")
         audit_record(
             actor=None,
@@ -52,6 +59,8 @@ def assign_rows(rows: pl.DataFrame, *, now: Any) -> pl.Series:
         )
         return ResidentNoAssigner().assign(rows, now=now)
     engine.changed(eng, records.height)
+    if session is not None:
+        session.extras["engine"] = eng
     return _payers_for(rows, records, eng.result, now=now)
 
 
@@ -102,6 +111,7 @@ def _one_of(
     """The engine puts known records of several payers in one cluster with the new rows:
     merge them into the oldest payer, unless people decided they are different."""
     from nofu.payers.actions import payer_merge
+    from nofu.payers.assign import payers_flush
     from nofu.payers.models import Payer
 
     keep = payer_ids[0]
@@ -125,6 +135,7 @@ def _one_of(
     why = links[0]["reasons"] if links else "宛名番号・判断による結合"
     new_keys = new.filter(pl.col("cluster") == cluster).head(3)
     named = "、".join(f"{s}:{k}" for s, k in new_keys.select("source", "key").iter_rows())
+    payers_flush()  # payers this file created are read back by the merge
     for other in payer_ids[1:]:
         payer_merge(
             actor=None,

@@ -173,6 +173,11 @@ def _valid_cache() -> Engine | None:
     return eng
 
 
+def is_current(eng: Engine) -> bool:
+    """Whether `eng` is still the state in memory (not dropped by a rollback)."""
+    return _valid_cache() is eng
+
+
 def _load_saved(row: EngineState) -> Engine | None:
     if not row.token:
         return None

@@ -338,6 +338,15 @@ class SlicedFileTests(BaseTestCase):
         self.assertEqual(Installment.objects.get(receivable_key="U5").row_no, 8)
         self.assertEqual(Installment.objects.get(receivable_key="U3").name, "山田,太郎")
 
+    def test_a_key_read_as_the_same_key_once_stripped_is_a_repeated_key(self) -> None:
+        # the key parser strips as Python does: the unit separator too, not only spaces
+        batch = self.import_in_slices(
+            csv_bytes(row(key="U1"), row(key="U2"), row(key="U3"), row(key="U1\x1f"))
+        )
+        errors = RowError.objects.filter(batch=batch, severity="error")
+        self.assertEqual([(e.row_no, "2行目" in e.message) for e in errors], [(5, True)])
+        self.assertEqual(Installment.objects.count(), 3)
+
     def test_rows_of_one_resident_number_in_several_slices_form_one_payer(self) -> None:
         self.import_in_slices(
             csv_bytes(*(row(key=f"U{i}", resident="1111111111") for i in range(7)))
