@@ -53,8 +53,10 @@ def load_frame(files: dict[str, Path]) -> pl.DataFrame:
 
     The generator's files are well formed (CP932 or UTF-8 with a BOM), so the checks
     `nofu.lib.readers` makes for the city's files (ragged rows, a second parse with the
-    csv module) are left out: both systems read with this function.
+    csv module) are left out, and only the columns that name a payer (the engine's
+    `JAPANESE_HEADERS`) are parsed: both systems read with this function.
     """
+    from nofu.lib.matching import JAPANESE_HEADERS
     from nofu.lib.readers import UTF8_BOM, clean_header
 
     frames = []
@@ -69,7 +71,9 @@ def load_frame(files: dict[str, Path]) -> pl.DataFrame:
             except UnicodeDecodeError:
                 text = data.decode("cp932").encode("utf-8")
         del data
-        df = pl.read_csv(text, infer_schema=False, empty_string_is_null=False)
+        header = pl.read_csv(text, infer_schema=False, n_rows=0).columns
+        wanted = [i for i, c in enumerate(header) if clean_header(c) in JAPANESE_HEADERS]
+        df = pl.read_csv(text, infer_schema=False, empty_string_is_null=False, columns=wanted)
         frames.append(df.rename({c: clean_header(c) for c in df.columns}))
     return pl.concat(frames, how="diagonal").fill_null("")
 

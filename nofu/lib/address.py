@@ -29,13 +29,18 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
+import polars as pl
 
 from nofu.lib.japanese import KANJI_NUMERAL_CHARS, clean_text, fold_variants, kanji_numeral_to_int
 
 __all__ = [
     "CHIBA_WARDS",
+    "COLUMN_SAFE",
     "AddressError",
     "NormalizedAddress",
+    "address_columns",
     "normalize_address",
     "normalize_postal",
 ]
@@ -486,3 +491,127 @@ def _finish(
         display=display,
         warnings=tuple(warnings),
     )
+
+
+# --- whole columns -------------------------------------------------------------------
+
+# Text made only of characters whose NFKC Polars computes as Python does (assigned in
+# every Unicode version either knows, no control characters), after which the only white
+# space left is " " (U+3000 becomes " "; ゛゜ are left out: their NFKC holds a space) and
+# the only digits are ASCII.
+COLUMN_SAFE = (
+    "^[\x20-\x7e\u2010-\u2015\u2212\u2500\u2501\u3000-\u303f\u3041-\u309a"
+    "\u309d-\u30ff\u4e00-\u9fff\uff01-\uff5e\uff61-\uff9f]*$"
+)
+_COLUMNS = ("prefecture", "city", "ward", "town", "block", "building", "key")
+
+
+def address_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """`normalize_address` of each row of (address, building, postal_code), as columns
+    prefecture, city, ward, town, block, building and key (no display, no warnings).
+
+    For a whole file at once: the text is normalized by Polars, and the Python steps run
+    once per distinct value of what they read — the place once per text before the
+    first digit (see `_normalize_address`), the block once per text after the town, the
+    building once per pair of tails. Rows Polars cannot treat exactly as Python would
+    (other characters, a postal code written first, a blank address) are normalized one
+    by one.
+    """
+    df = frame.select(
+        pl.col("address").fill_null(""),
+        pl.col("building").fill_null(""),
+        pl.col("postal_code").fill_null(""),
+    ).with_row_index("_i")
+    text = pl.col("address").str.normalize("NFKC").str.replace_all(" +", " ").str.strip_chars(" ")
+    df = df.with_columns(text.alias("_t"))
+    fast = (
+        pl.col("address").str.contains(COLUMN_SAFE)
+        & pl.col("building").str.contains(COLUMN_SAFE)
+        & (pl.col("_t") != "")
+        & ~pl.col("_t").str.contains("^(?:〒 ?)?[0-9]")  # a postal code may lead
+    )
+    df = df.with_columns(fast.alias("_fast"))
+    rest_rows = df.filter(~pl.col("_fast"))
+    df = df.filter("_fast").with_columns(pl.col("_t").str.extract("^([^0-9]*)", 1).alias("_head"))
+    df = df.with_columns(pl.col("_t").str.slice(pl.col("_head").str.len_chars()).alias("_tail"))
+
+    # The place, once per (head, postal code).
+    heads = df.select("_head", "postal_code").unique()
+    places = [_place(h, _postal_or_blank(p)) for h, p in heads.iter_rows()]
+    heads = heads.hstack(
+        pl.DataFrame(
+            {
+                "prefecture": [x.prefecture for x in places],
+                "city": [x.city for x in places],
+                "ward": [x.ward for x in places],
+                "town": [x.town for x in places],
+                "_rest": [x.rest for x in places],
+                "_in_city": [x.in_city for x in places],
+            },
+            schema={**dict.fromkeys(("prefecture", "city", "ward", "town", "_rest"), pl.String),
+                    "_in_city": pl.Boolean},
+        )
+    )  # fmt: skip
+    df = df.join(heads, on=["_head", "postal_code"], how="left")
+    df = df.with_columns((pl.col("_rest") + pl.col("_tail")).alias("_rest"))
+
+    # The block, once per text after the town.
+    rests = df.select("_rest").unique()
+    blocks = [_split_block(r) if r else ("", "") for r in rests["_rest"].to_list()]
+    rests = rests.with_columns(
+        pl.Series("block", [b for b, _ in blocks], dtype=pl.String),
+        pl.Series("_btail", [t for _, t in blocks], dtype=pl.String),
+    )
+    df = df.join(rests, on="_rest", how="left")
+    odd = (pl.col("block") == "") & (pl.col("_rest") != "") & (pl.col("town") == "")
+    df = df.with_columns(
+        pl.when(odd).then(pl.col("_rest").str.replace_all(" ", "")).otherwise("town").alias("town"),
+        pl.when(odd).then(pl.lit("")).otherwise("_btail").alias("_btail"),
+    )
+
+    # The building, once per pair of tails; the key's folding, once per place.
+    pairs = df.select("_btail", "building").unique()
+    joined = [_join_buildings(t, b) for t, b in pairs.iter_rows()]
+    pairs = pairs.with_columns(pl.Series("_building", joined, dtype=pl.String))
+    df = df.join(pairs, on=["_btail", "building"], how="left")
+    prefix = (
+        pl.when("_in_city")
+        .then(pl.col("ward") + pl.col("town"))
+        .otherwise(pl.col("prefecture") + pl.col("city") + pl.col("ward") + pl.col("town"))
+    )
+    df = df.with_columns(prefix.alias("_prefix"))
+    prefixes = df.select("_prefix").unique()
+    prefixes = prefixes.with_columns(
+        pl.Series(
+            "_folded", [_fold_prefix(x) for x in prefixes["_prefix"].to_list()], dtype=pl.String
+        )
+    )
+    df = df.join(prefixes, on="_prefix", how="left").select(
+        "_i",
+        "prefecture",
+        "city",
+        "ward",
+        "town",
+        "block",
+        pl.col("_building").alias("building"),
+        (pl.col("_folded") + pl.col("block")).alias("key"),
+    )
+
+    one_by_one: list[Any] = [
+        _normalize_address(a, b, p)
+        for a, b, p in rest_rows.select("address", "building", "postal_code").iter_rows()
+    ]
+    slow = rest_rows.select("_i").hstack(
+        pl.DataFrame(
+            {c: [getattr(x, c) for x in one_by_one] for c in _COLUMNS},
+            schema=dict.fromkeys(_COLUMNS, pl.String),
+        )
+    )
+    return pl.concat([df, slow]).sort("_i").drop("_i")
+
+
+def _postal_or_blank(s: str) -> str:
+    try:
+        return normalize_postal(s)
+    except AddressError:
+        return ""

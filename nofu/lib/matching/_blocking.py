@@ -133,11 +133,15 @@ def candidate_pairs(
             joined = pl.concat([a.select("pid", "pid_r"), b.select("pid", "pid_r")])
         else:
             joined = side.join(every, on="k", suffix="_r").select("pid", "pid_r")
-        pairs = joined.filter(pl.col("pid") != pl.col("pid_r")).select(
-            pl.min_horizontal("pid", "pid_r").alias("pid_l"),
-            pl.max_horizontal("pid", "pid_r").alias("pid_r"),
-        )
-        found.append(pairs.unique())
+        if new is None:
+            # Every profile is on both sides, so each pair comes both ways: keep one.
+            pairs = joined.filter(pl.col("pid") < pl.col("pid_r")).rename({"pid": "pid_l"})
+        else:
+            pairs = joined.filter(pl.col("pid") != pl.col("pid_r")).select(
+                pl.min_horizontal("pid", "pid_r").alias("pid_l"),
+                pl.max_horizontal("pid", "pid_r").alias("pid_r"),
+            )
+        found.append(pairs)
     if not found:
         return pl.DataFrame(schema={"pid_l": pl.Int64, "pid_r": pl.Int64})
     return pl.concat(found).unique().sort("pid_l", "pid_r").collect()

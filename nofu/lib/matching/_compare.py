@@ -197,10 +197,15 @@ def compare_levels(joined: pl.DataFrame, config: MatchConfig) -> pl.DataFrame:
         (_eq("kl") | _eq("kn_tok")).alias("_kana_eq"),
         (_both("kl") & ~_l("kn_inferred") & ~_r("kn_inferred")).alias("_ka_real"),
     )
+    # Similarity decides a level only for two corporations, or for two people when one
+    # is foreign or one has no reading (`fuzzy_ok` below); elsewhere it stays 0, unread.
+    matters = (_l("corp") & _r("corp")) | (
+        ~_l("corp") & ~_r("corp") & (_l("foreign") | _r("foreign") | ~_both("kl"))
+    )
     need = df.select(
-        (_both("kl") & ~pl.col("_kana_eq")).alias("kana"),
-        (_both("nm") & ~pl.col("_kanji_eq")).alias("nm"),
-        (_both("lat") & (_l("lat") != _r("lat"))).alias("lat"),
+        (matters & _both("kl") & ~pl.col("_kana_eq")).alias("kana"),
+        (matters & _both("nm") & ~pl.col("_kanji_eq")).alias("nm"),
+        (matters & _both("lat") & (_l("lat") != _r("lat"))).alias("lat"),
     )
     need_kana, need_nm, need_lat = need["kana"], need["nm"], need["lat"]
     sim_kana = np.maximum(

@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
-from nofu.lib.address import normalize_address
+from nofu.lib.address import COLUMN_SAFE, address_columns, normalize_address
 from nofu.lib.japanese import (
     CORPORATION_WORDS,
     KANA_FOLDS,
@@ -367,12 +367,19 @@ def _serve() -> None:
     normalize_address("千葉市中央区")  # read Japan Post's towns while the caller groups records
     while True:
         try:
-            name, rows = _receive(stdin)
+            name, payload = _receive(stdin)
         except EOFError:
             # Nothing to clean up: skip the interpreter's teardown of the caches (the
             # caller waits for this process to end).
             os._exit(0)
-        _send(stdout, _apply(_WORKER_FUNCTIONS[name], rows))
+        if name in _WORKER_FUNCTIONS:
+            _send(stdout, _apply(_WORKER_FUNCTIONS[name], payload))
+        else:
+            _send(stdout, _WHOLE_FUNCTIONS[name](payload))
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 class _Pool:
@@ -403,35 +410,35 @@ class _Pool:
     def usable(self, n: int) -> bool:
         return not self.broken and n >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2
 
-    def submit(
-        self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]
-    ) -> Callable[[], list[Any]]:
-        """Start `fn` over all `rows` in the spare process while the caller does other
-        work; the function returned waits for the results. Without a spare process
-        (few rows, one core, or it failed) the work is done when the results are asked
-        for. Nothing else may use the pool in between."""
-        name = _WORKER_NAMES.get(fn)
-        if name is None or not self.usable(len(rows)):
-            return lambda: _apply(fn, rows)
+    def submit(self, fn: Callable[[_T], _R], payload: _T, size: int) -> Callable[[], _R]:
+        """Start `fn(payload)` in the spare process while the caller does other work (`fn`
+        one of `_WHOLE_FUNCTIONS`, `size` how many values the payload holds); the
+        function returned waits for the result. Without a spare process (a small
+        payload, one core, or it failed) the work is done when the result is asked for.
+        Nothing else may use the pool in between."""
+        name = _WHOLE_NAMES.get(fn)
+        if name is None or not self.usable(size):
+            return lambda: fn(payload)
         try:
             self.start()
             if self.proc is None:
-                return lambda: _apply(fn, rows)
+                return lambda: fn(payload)
             assert self.proc.stdin is not None and self.proc.stdout is not None
-            _send(self.proc.stdin, (name, rows))
+            _send(self.proc.stdin, (name, payload))
         except (OSError, pickle.PickleError, AssertionError):
             self.broken = True
             self.close()
-            return lambda: _apply(fn, rows)
+            return lambda: fn(payload)
         stdout = self.proc.stdout
 
-        def wait() -> list[Any]:
+        def wait() -> _R:
             try:
-                return list(_receive(stdout))
+                result: _R = _receive(stdout)
+                return result
             except (OSError, EOFError, pickle.PickleError):
                 self.broken = True
                 self.close()
-                return _apply(fn, rows)
+                return fn(payload)
 
         return wait
 
@@ -518,6 +525,48 @@ _WORKER_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "address": _address_features,
 }
 _WORKER_NAMES: dict[Callable[..., Any], str] = {f: n for n, f in _WORKER_FUNCTIONS.items()}
+
+
+def _address_frame(triples: pl.DataFrame) -> pl.DataFrame:
+    """`_address_features` of distinct (address, building, postal_code) rows, as the
+    columns addr, town and room beside them (see `address_parts`)."""
+    cols = address_columns(triples)
+    building = cols["building"]
+    digits = building.str.normalize("NFKC").str.extract_all(r"\d+").list.last()
+    room = digits.fill_null("").str.strip_chars_start("0")
+    # A blank address has no place and no room (the building alone says nothing).
+    address = triples["address"]
+    blank = address.str.contains("^[ \u3000]*$")
+    # Where Polars might read a character otherwise than Python (see `address_columns`),
+    # Python decides.
+    unsure = ~address.str.contains(COLUMN_SAFE) | ~building.str.contains(COLUMN_SAFE)
+    if unsure.any():
+        idx = unsure.arg_true()
+        blank = blank.scatter(idx, [not a.strip() for a in address.gather(idx).to_list()])
+        room = room.scatter(idx, [_room(b) for b in building.gather(idx).to_list()])
+    frame = pl.DataFrame({"_blank": blank, "_room": room}).hstack(cols)
+    return triples.hstack(
+        frame.select(
+            pl.when(pl.col("_blank") | (pl.col("block") == ""))
+            .then(pl.lit(""))
+            .otherwise(pl.col("key"))
+            .alias("addr"),
+            pl.when("_blank")
+            .then(pl.lit(""))
+            .otherwise(pl.col("ward") + pl.col("town"))
+            .alias("town"),
+            pl.when("_blank").then(pl.lit("")).otherwise("_room").alias("room"),
+        )
+    )
+
+
+def _room(building: str) -> str:
+    nums = _DIGITS.findall(_nfkc(building))
+    return nums[-1].lstrip("0") if nums else ""
+
+
+_WHOLE_FUNCTIONS: dict[str, Callable[[Any], Any]] = {"address_frame": _address_frame}
+_WHOLE_NAMES: dict[Callable[..., Any], str] = {f: n for n, f in _WHOLE_FUNCTIONS.items()}
 
 
 PROFILE_FIELDS: tuple[str, ...] = (
@@ -858,8 +907,7 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
     # Addresses (the largest share of the Python work) go to the spare process first;
     # everything else is done here meanwhile.
     addr_uniq = records.select(_ADDRESS_COLUMNS).unique()
-    addr_rows = list(addr_uniq.iter_rows())
-    addresses = pool.submit(_address_features, addr_rows)
+    addresses = pool.submit(_address_frame, addr_uniq, addr_uniq.height)
 
     rno = pl.col("resident_no")
     df = records.with_columns(
@@ -907,18 +955,9 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
     df = _phone_column(df, "phone1", "_p1", None)
     df = _phone_column(df, "phone2", "_p2", None)
     df = df.with_columns(_phone_kind_columns(pl.col("_p1"), pl.col("_p2")))
-    values = addresses()
-    addr = addr_uniq.hstack(
-        pl.DataFrame(
-            {
-                "addr": [v[0] for v in values],
-                "town": [v[1] for v in values],
-                "room": [v[2] for v in values],
-            },
-            schema=dict.fromkeys(("addr", "town", "room"), pl.String),
-        )
+    df = df.join(
+        addresses(), on=_ADDRESS_COLUMNS, how="left", maintain_order="left", nulls_equal=True
     )
-    df = df.join(addr, on=_ADDRESS_COLUMNS, how="left", maintain_order="left", nulls_equal=True)
     df = df.with_columns(
         # A corporation has no birth date or sex; a stray value must not split it.
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("dob").alias("dob"),

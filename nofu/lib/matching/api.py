@@ -451,18 +451,20 @@ def _update(
         scored = _score(pairs, profiles, model, config)
     t1 = time.perf_counter()
 
-    aff_set = profiles.filter(pl.col("pid").is_in(affected_pids.implode()))
-    inside = pl.col("pid_l").is_in(affected_pids.implode()) & pl.col("pid_r").is_in(
-        affected_pids.implode()
-    )
-    sure = scored.filter(_sure(config) & inside).select("pid_l", "pid_r", "weight", "strong")
-    aff_ids = set(aff_set["pid"].to_list())
-    labels, used = cluster(
-        aff_set,
-        sure,
-        must_link=[p for p in same if p[0] in aff_ids and p[1] in aff_ids],
-        cannot_link=[p for p in different if p[0] in aff_ids and p[1] in aff_ids],
-    )
+    if full:  # every profile is affected: nothing to filter
+        aff_set = profiles
+        sure = scored.filter(_sure(config)).select("pid_l", "pid_r", "weight", "strong")
+        must, cannot = same, different
+    else:
+        aff_set = profiles.filter(pl.col("pid").is_in(affected_pids.implode()))
+        inside = pl.col("pid_l").is_in(affected_pids.implode()) & pl.col("pid_r").is_in(
+            affected_pids.implode()
+        )
+        sure = scored.filter(_sure(config) & inside).select("pid_l", "pid_r", "weight", "strong")
+        aff_ids = set(aff_set["pid"].to_list())
+        must = [p for p in same if p[0] in aff_ids and p[1] in aff_ids]
+        cannot = [p for p in different if p[0] in aff_ids and p[1] in aff_ids]
+    labels, used = cluster(aff_set, sure, must_link=must, cannot_link=cannot)
     t2 = time.perf_counter()
     profiles = (
         profiles.join(labels.rename({"comp": "_c", "cluster": "_k"}), on="pid", how="left")

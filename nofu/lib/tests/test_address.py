@@ -355,7 +355,7 @@ def test_normalize_address_never_raises_and_key_is_stable(text: str) -> None:
 _PIECES = [
     "千葉県", "千葉市", "緑区", "中央区", "美浜区", "平山町", "新田町", "貝塚", "貝塚町",
     "稲毛", "稲毛海岸", "千城台北", "大字", "字", "栄町", "市原市", "東京都", "千代田区",
-    "佐倉市", "不明町", "三井ビル", "〒260-0027", "260-0027 ", "二十七", "三丁目", "番地",
+    "佐倉市", "不明町", "三井ビル", "〒260-0027", "260-0027 ", "〒", "〒 ", "〒 260-0027", "二十七", "三丁目", "番地",
     "番", "号", "の", "丁目", "-", "ー", "－", "３", "1", "27", "1105", "101号室", "3F",
     " ", "　", "ハイツ", "ｸﾞﾗﾝﾄﾞｰﾙ", "ヶ", "が丘", "〓", "髙", "１２", "٣",
 ]  # fmt: skip
@@ -389,6 +389,46 @@ def test_place_from_the_head_equals_place_from_the_whole_text(
     with pytest.MonkeyPatch.context() as mp:
         whole = _whole_text_place(mp, address, building, postal)
     assert normalize_address(address, building, postal) == whole
+
+
+_ROW = st.tuples(
+    st.lists(st.sampled_from(_PIECES + ["\t", "ｶﾞ", "゛", "①", "Ⅲ", "\x1c", "﨑"]), max_size=8).map(
+        "".join
+    ),
+    st.sampled_from(["", "パークハウス1105号室", "101", "ﾊｲﾂ　２０３", "ビル\x1c3", "", "  "]),
+    st.sampled_from(["", "2660002", "260-0027", "1000001", "12"]),
+)
+
+
+def _columns_of(rows: list[tuple[str, str, str]]) -> list[tuple[str, ...]]:
+    import polars as pl
+
+    from nofu.lib.address import address_columns
+
+    frame = pl.DataFrame(rows, schema=["address", "building", "postal_code"], orient="row").cast(
+        pl.String
+    )
+    return list(address_columns(frame).iter_rows())
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(_ROW, max_size=12))
+def test_address_columns_equal_normalize_address(rows: list[tuple[str, str, str]]) -> None:
+    want = [
+        (a.prefecture, a.city, a.ward, a.town, a.block, a.building, a.key)
+        for a in (normalize_address(*row) for row in rows)
+    ]
+    assert _columns_of(rows) == want
+
+
+def test_address_columns_of_the_spellings_of_one_house() -> None:
+    rows = [(a, "", "") for a in HIRAYAMA] + [
+        ("〒260-0027 千葉市新田町26-20", "", ""),
+        ("", "", ""),
+    ]
+    keys = [row[-1] for row in _columns_of(rows)]
+    assert keys == [normalize_address(*row).key for row in rows]
+    assert set(keys[: len(HIRAYAMA)]) == {"緑区平山町3-27-24"}
 
 
 # --- the city's sample files --------------------------------------------------------

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from nofu.lib.matching._features import (
     KANA_COLUMNS,
     NAME_COLUMNS,
+    _address_features,
+    _address_frame,
     _kana_columns,
     _kana_features,
     _name_columns,
@@ -76,3 +78,22 @@ def test_any_name_by_column_equals_by_value(values: list[str]) -> None:
 @given(st.lists(st.text(alphabet=_KANA + _SPACE, max_size=8), max_size=20))
 def test_any_reading_by_column_equals_by_value(values: list[str]) -> None:
     _check_kanas(values)
+
+
+ADDRESSES = [
+    ("千葉県千葉市緑区平山町3丁目27番24号", "", ""),
+    ("平山町３－２７－２４", "ハイツ　１０５号室", "266-0002"),
+    ("", "ビル 301", "2600001"),
+    ("\u3000", "ビル 301", ""),
+    ("\x1c", "ビル 301", ""),
+    ("千葉市中央区新田町26-20-1105", "", ""),
+    ("千葉市中央区新田町", "パーク①", ""),
+    ("不明", "", ""),
+    ("東京都千代田区千代田1-1", "0012", ""),
+]
+
+
+def test_addresses_by_column_equal_addresses_by_value() -> None:
+    frame = pl.DataFrame(ADDRESSES, schema=["address", "building", "postal_code"], orient="row")
+    got = _address_frame(frame).select("addr", "town", "room").rows()
+    assert got == [_address_features(*row) for row in ADDRESSES]
