@@ -44,20 +44,21 @@ class Payer(models.Model):
     class Meta:
         verbose_name = "納付義務者"
         verbose_name_plural = "納付義務者"
-        # A prefix search ranks its matches by total unpaid: with the total in the index,
-        # a surname shared by thousands is ranked without reading their rows. The pattern
-        # operator class lets PostgreSQL answer LIKE 'key%' from the index under any
-        # collation (SQLite ignores operator classes; search.py gives it a key range).
+        # A prefix search ranks its matches by total unpaid: with the total (and the id,
+        # which PostgreSQL does not keep in an index by itself) in the index, a surname
+        # shared by thousands is ranked without reading their rows. The pattern operator
+        # class lets PostgreSQL answer LIKE 'key%' from the index under any collation
+        # (SQLite ignores operator classes; search.py gives it a key range).
         indexes = [
             models.Index(
-                fields=["name_key", "total_unpaid"],
+                fields=["name_key", "total_unpaid", "id"],
                 name="payer_name_key_unpaid",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
+                opclasses=["varchar_pattern_ops", "int8_ops", "int8_ops"],
             ),
             models.Index(
-                fields=["kana_key", "total_unpaid"],
+                fields=["kana_key", "total_unpaid", "id"],
                 name="payer_kana_key_unpaid",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
+                opclasses=["varchar_pattern_ops", "int8_ops", "int8_ops"],
             ),
         ]
 
