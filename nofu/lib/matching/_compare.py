@@ -420,13 +420,12 @@ def add_weights(df: pl.DataFrame, model: MatchModel, config: MatchConfig) -> pl.
     """Weight per comparison (`w_<name>`) and the total `weight` (with the prior)."""
     floor = config.min_u
     # term-frequency u for every tf column used by a level
-    for col, table in model.tf.items():
-        df = df.join(
-            table.rename({"value": f"_tf_{col}", "u": f"_u_{col}"}),
-            on=f"_tf_{col}",
-            how="left",
-        )
-    lf = df.lazy()
+    lf = df.lazy().with_columns(
+        pl.col(f"_tf_{col}")
+        .replace_strict(table["value"], table["u"], default=None, return_dtype=pl.Float64)
+        .alias(f"_u_{col}")
+        for col, table in model.tf.items()
+    )
     weights = []
     for comp in COMPARISONS:
         m_levels = config.m.get(comp, {})
