@@ -39,7 +39,7 @@ from nofu.lib.japanese import (
     name_key,
 )
 from nofu.lib.phones import normalize_phone, phone_kind
-from nofu.lib.wareki import parse_date
+from nofu.lib.wareki import MAX_YEAR, MIN_YEAR, parse_date
 
 from .config import MatchInputError
 
@@ -833,6 +833,42 @@ def _name_columns(values: pl.Series) -> pl.DataFrame:
     return pl.concat([plain, _python_columns("name", rest, _name_features, NAME_COLUMNS)])
 
 
+# Half-width katakana ("ｶﾞ" one unit): `kana_parts` widens, composes and folds each unit
+# on its own, so a reading's key is its units' keys (taken from `kana_parts` itself) one
+# after the other. Left out: ｳﾞ (ヴ folds with the kana after it), a voicing mark after a
+# kana that takes none, and ｰ first (a leading ー is dropped).
+_VOICED, _SEMI = "\uff76-\uff84\uff8a-\uff8e", "\uff8a-\uff8e"
+_HALF_UNIT = f"(?:[{_VOICED}]\uff9e|[{_SEMI}]\uff9f|[\uff66-\uff9d])"
+_HALF_FIRST = f"(?:[{_VOICED}]\uff9e|[{_SEMI}]\uff9f|[\uff66-\uff6f\uff71-\uff9d])"
+_HALF_PART = f"{_HALF_FIRST}{_HALF_UNIT}*"
+_PLAIN_HALF_KANA = f"^{_HALF_PART}(?:[ \u3000]{_HALF_PART})?$"
+
+
+def _half_kana_units() -> tuple[dict[str, str], dict[str, str]]:
+    """(two-character units, single characters) → their keys, as `kana_parts` gives."""
+
+    def key(unit: str) -> str:
+        return kana_parts("\uff71" + unit, False).kn[1:]  # after ｱ: a ｰ is not leading
+
+    singles = {chr(c): key(chr(c)) for c in range(0xFF66, 0xFF9E)}
+    pairs = {
+        chr(c) + mark: key(chr(c) + mark)
+        for lo, hi, mark in (
+            (0xFF76, 0xFF84, "\uff9e"),
+            (0xFF8A, 0xFF8E, "\uff9e"),
+            (0xFF8A, 0xFF8E, "\uff9f"),
+        )
+        for c in range(lo, hi + 1)
+    }
+    return pairs, singles
+
+
+def _fold_half_kana(expr: pl.Expr) -> pl.Expr:
+    # Units of two characters first: Polars' replace_many would take ｶ before ｶﾞ.
+    pairs, singles = _HALF_KANA_UNITS
+    return _fold(_fold(expr, pairs), singles)
+
+
 def _kana_columns(pairs: pl.DataFrame) -> pl.DataFrame:
     """`_kana_features` of distinct (kana, corp), as columns `kana`, `corp` + KANA_COLUMNS.
 
@@ -841,9 +877,14 @@ def _kana_columns(pairs: pl.DataFrame) -> pl.DataFrame:
     """
     first, second = _split_parts()
     two = second.is_not_null()
-    k1, k2 = _fold(first, KANA_FOLDS), _fold(second, KANA_FOLDS)
+    half = pl.col("_v").str.contains(_PLAIN_HALF_KANA)
+
+    def key(part: pl.Expr) -> pl.Expr:
+        return pl.when(half).then(_fold_half_kana(part)).otherwise(_fold(part, KANA_FOLDS))
+
+    k1, k2 = key(first), key(second)
     df = pairs.rename({"kana": "_v"}).with_columns(
-        (~pl.col("corp") & pl.col("_v").str.contains(_PLAIN_KANA)).alias("_plain")
+        (~pl.col("corp") & (pl.col("_v").str.contains(_PLAIN_KANA) | half)).alias("_plain")
     )
     blank = pl.lit("", dtype=pl.String)
     plain = df.filter("_plain").select(
@@ -865,6 +906,39 @@ def _kana_columns(pairs: pl.DataFrame) -> pl.DataFrame:
         "kana", list(rest.iter_rows()), _kana_features, KANA_COLUMNS, extra={"corp": pl.Boolean}
     )
     return pl.concat([plain, done])
+
+
+# Western dates written with ASCII digits only (most of them): `parse_date` reads them as
+# they are, so an ISO date that exists, in its range of years, is the answer.
+_ISO_LIKE = "^(?:[0-9]{4}/[0-9]{2}/[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8})$"
+
+
+def _birth_dates(df: pl.DataFrame) -> pl.DataFrame:
+    """`birth_iso` of the column birth_date as dob; other shapes through `birth_iso`."""
+    raw = pl.col("birth_date")
+    digits = raw.str.replace_all("[-/]", "")
+    iso = digits.str.slice(0, 4) + "-" + digits.str.slice(4, 2) + "-" + digits.str.slice(6, 2)
+    year = digits.str.slice(0, 4).cast(pl.Int32, strict=False)
+    valid = iso.str.to_date("%Y-%m-%d", strict=False).is_not_null() & year.is_between(
+        MIN_YEAR, MAX_YEAR
+    )
+    df = df.with_columns(
+        pl.when(~raw.str.contains(_ISO_LIKE))
+        .then(None)
+        .when(valid)
+        .then(iso)
+        .otherwise(pl.lit(""))
+        .alias("dob")
+    )
+    odd = df.filter(pl.col("dob").is_null()).select("birth_date").unique()
+    if odd.height == 0:
+        return df
+    done = _map_unique(odd, ["birth_date"], birth_iso, ["_dob"])
+    return (
+        df.join(done, on="birth_date", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("dob", "_dob").alias("dob"))
+        .drop("_dob")
+    )
 
 
 def _python_columns(
@@ -949,7 +1023,7 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
         .otherwise("_cpos_kana")
         .alias("cpos"),
     )
-    df = _map_unique(df, ["birth_date"], birth_iso, ["dob"])
+    df = _birth_dates(df)
     df = _map_unique(df, ["sex"], sex_code, ["sex_n"])
     df = _map_unique(df, ["nationality"], clean_text, ["nat"])
     df = _phone_column(df, "phone1", "_p1", None)
@@ -964,3 +1038,6 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
         pl.when(pl.col("corp")).then(pl.lit("")).otherwise("sex_n").alias("sex"),
     )
     return df
+
+
+_HALF_KANA_UNITS = _half_kana_units()

@@ -12,10 +12,12 @@ from nofu.lib.matching._features import (
     NAME_COLUMNS,
     _address_features,
     _address_frame,
+    _birth_dates,
     _kana_columns,
     _kana_features,
     _name_columns,
     _name_features,
+    birth_iso,
 )
 
 NAMES = [
@@ -27,7 +29,8 @@ NAMES = [
 KANAS = [
     "ヤマダ タロウ", "ヤマダ　タロウ", "やまだ たろう", "ヤマダタロウ", "ｷｮｳｺ", "キョウコ", "ヴァン",
     "ゔぁん", "ヂヅヲ ヱヰ", "ミスヾ", "ーヤマダ", "ヤマダ ー", "カ)ミドリ", "ミドリ(カ", "ャ ッ",
-    "タ・ロウ", "ヤマダ  タロウ", "", "ヶ ヵ", "ゕゖ", "ヤマダ タロウ ジロウ", "カ゛",
+    "タ・ロウ", "ヤマダ  タロウ", "", "ヶ ヵ", "ゕゖ", "ヤマダ タロウ ジロウ", "カ゛", "ｾｷｸﾞﾁ ｶｽﾞﾋｺ",
+    "ﾔｽﾀﾞ ﾕｳｶ", "ﾊﾟﾋﾟﾌﾟ", "ｳﾞｧﾝ", "ｱﾞ", "ｰｱ", "ｱｰ ｰｲ", "ｶ)ﾐﾄﾞﾘ", "ｷｮｳｺ　ﾔﾏﾀﾞ",
 ]  # fmt: skip
 
 _KANJI = "佐藤広髙橋齋斎株式会社會有限緑一二山田太郎々〓﨑社団法人学校医療"
@@ -80,6 +83,15 @@ def test_any_reading_by_column_equals_by_value(values: list[str]) -> None:
     _check_kanas(values)
 
 
+_HALF = "ｦｧｯｰｱｳｶｷﾄﾊﾎﾏﾝﾞﾟ"
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.text(alphabet=_HALF + _SPACE + "ア", max_size=8), max_size=20))
+def test_any_half_width_reading_by_column_equals_by_value(values: list[str]) -> None:
+    _check_kanas(values)
+
+
 ADDRESSES = [
     ("千葉県千葉市緑区平山町3丁目27番24号", "", ""),
     ("平山町３－２７－２４", "ハイツ　１０５号室", "266-0002"),
@@ -97,3 +109,26 @@ def test_addresses_by_column_equal_addresses_by_value() -> None:
     frame = pl.DataFrame(ADDRESSES, schema=["address", "building", "postal_code"], orient="row")
     got = _address_frame(frame).select("addr", "town", "room").rows()
     assert got == [_address_features(*row) for row in ADDRESSES]
+
+
+BIRTH_DATES = [
+    "1980/01/02", "19800102", "1980-01-02", "1980/1/2", "1980-01/02", "0000/00/00", "00000000",
+    "1867/12/31", "1868/01/01", "2200/12/31", "2201/01/01", "1980/02/30", "1980/13/01",
+    "2024/02/29", "2023/02/29", "", "H17.11.12", "昭和60年1月17日", "１９８０/０１/０２",
+    "1980/01/02 00:00:00", "99999999", "1980/00/10",
+]  # fmt: skip
+
+
+def _check_births(values: list[str]) -> None:
+    got = _birth_dates(pl.DataFrame({"birth_date": values}, schema={"birth_date": pl.String}))
+    assert got["dob"].to_list() == [birth_iso(v) for v in values]
+
+
+def test_birth_dates_by_column_equal_by_value() -> None:
+    _check_births(BIRTH_DATES)
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(st.text(alphabet="0123456789/-年月日H.", max_size=11), max_size=20))
+def test_any_birth_date_by_column_equals_by_value(values: list[str]) -> None:
+    _check_births(values)
