@@ -15,6 +15,7 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -424,15 +425,32 @@ class _Pool:
             if self.proc is None:
                 return lambda: fn(payload)
             assert self.proc.stdin is not None and self.proc.stdout is not None
-            _send(self.proc.stdin, (name, payload))
+            data = pickle.dumps((name, payload), protocol=pickle.HIGHEST_PROTOCOL)
         except (OSError, pickle.PickleError, AssertionError):
             self.broken = True
             self.close()
             return lambda: fn(payload)
-        stdout = self.proc.stdout
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        # Written from a thread: the child may still be starting, and the pipe holds
+        # only 64 KB until it reads.
+        failed: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                stdin.write(struct.pack("<Q", len(data)))
+                stdin.write(data)
+                stdin.flush()
+            except OSError as exc:
+                failed.append(exc)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
 
         def wait() -> _R:
+            writer.join()
             try:
+                if failed:
+                    raise failed[0]
                 result: _R = _receive(stdout)
                 return result
             except (OSError, EOFError, pickle.PickleError):
@@ -812,24 +830,31 @@ def _name_columns(values: pl.Series) -> pl.DataFrame:
     holding a form's word, before or after folding, is left to `name_parts`).
     """
     first, second = _split_parts()
-    two = second.is_not_null()
-    whole = first + second.fill_null("")
-    df = values.to_frame("_v").with_columns(
-        (
-            pl.col("_v").str.contains(_PLAIN_NAME)
-            & ~whole.str.contains_any(_CORPORATION_WORDS)
-            & ~_fold(whole, VARIANT_FOLDS).str.contains_any(_CORPORATION_WORDS)
-        ).alias("_plain")
+    # Folding is one character for one: the whole name's fold is its parts' folds.
+    df = (
+        values.to_frame("_v")
+        .filter(pl.col("_v").str.contains(_PLAIN_NAME))
+        .with_columns(
+            first.alias("_p1"),
+            second.fill_null("").alias("_p2"),
+            _fold(first, VARIANT_FOLDS).alias("_f1"),
+            _fold(second, VARIANT_FOLDS).fill_null("").alias("_f2"),
+        )
     )
+    whole, folded = pl.col("_p1") + pl.col("_p2"), pl.col("_f1") + pl.col("_f2")
+    df = df.filter(
+        ~whole.str.contains_any(_CORPORATION_WORDS) & ~folded.str.contains_any(_CORPORATION_WORDS)
+    )
+    two = pl.col("_p2") != ""
     blank = pl.lit("", dtype=pl.String)
-    plain = df.filter("_plain").select(
+    plain = df.select(
         pl.col("_v").alias("name"),
-        _fold(whole, VARIANT_FOLDS).alias("nm"),
-        pl.when(two).then(_fold(first, VARIANT_FOLDS)).otherwise(blank).alias("nm_fam"),
-        pl.when(two).then(_fold(second, VARIANT_FOLDS)).otherwise(blank).alias("nm_giv"),
+        folded.alias("nm"),
+        pl.when(two).then("_f1").otherwise(blank).alias("nm_fam"),
+        pl.when(two).then("_f2").otherwise(blank).alias("nm_giv"),
         *[blank.alias(c) for c in NAME_COLUMNS[3:]],
     )
-    rest = df.filter(~pl.col("_plain"))["_v"].to_list()
+    rest = values.filter(~values.is_in(plain["name"].implode())).to_list()
     return pl.concat([plain, _python_columns("name", rest, _name_features, NAME_COLUMNS)])
 
 
@@ -877,35 +902,38 @@ def _kana_columns(pairs: pl.DataFrame) -> pl.DataFrame:
     """
     first, second = _split_parts()
     two = second.is_not_null()
-    half = pl.col("_v").str.contains(_PLAIN_HALF_KANA)
-
-    def key(part: pl.Expr) -> pl.Expr:
-        return pl.when(half).then(_fold_half_kana(part)).otherwise(_fold(part, KANA_FOLDS))
-
-    k1, k2 = key(first), key(second)
-    df = pairs.rename({"kana": "_v"}).with_columns(
-        (~pl.col("corp") & (pl.col("_v").str.contains(_PLAIN_KANA) | half)).alias("_plain")
-    )
     blank = pl.lit("", dtype=pl.String)
-    plain = df.filter("_plain").select(
-        pl.col("_v").alias("kana"),
-        "corp",
-        (k1 + k2.fill_null("")).alias("_kn"),
-        pl.when(two).then(k1).otherwise(blank).alias("_kn_fam"),
-        pl.when(two).then(k2).otherwise(blank).alias("_kn_giv"),
-        pl.when(~two)
-        .then(k1)
-        .when(k1 <= k2)
-        .then(k1 + " " + k2)
-        .otherwise(k2 + " " + k1)
-        .alias("kn_tok"),
-        blank.alias("_cpos_kana"),
+
+    def columns(fold: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
+        k1, k2 = fold(first), fold(second)
+        return [
+            pl.col("_v").alias("kana"),
+            pl.col("corp"),
+            (k1 + k2.fill_null("")).alias("_kn"),
+            pl.when(two).then(k1).otherwise(blank).alias("_kn_fam"),
+            pl.when(two).then(k2).otherwise(blank).alias("_kn_giv"),
+            pl.when(~two)
+            .then(k1)
+            .when(k1 <= k2)
+            .then(k1 + " " + k2)
+            .otherwise(k2 + " " + k1)
+            .alias("kn_tok"),
+            blank.alias("_cpos_kana"),
+        ]
+
+    person = ~pl.col("corp")
+    df = pairs.rename({"kana": "_v"}).with_columns(
+        (person & pl.col("_v").str.contains(_PLAIN_KANA)).alias("_full"),
+        (person & pl.col("_v").str.contains(_PLAIN_HALF_KANA)).alias("_half"),
     )
+    full = df.filter("_full").select(columns(lambda e: _fold(e, KANA_FOLDS)))
+    half = df.filter("_half").select(columns(_fold_half_kana))
+    df = df.with_columns((pl.col("_full") | pl.col("_half")).alias("_plain"))
     rest = df.filter(~pl.col("_plain")).select("_v", "corp")
     done = _python_columns(
         "kana", list(rest.iter_rows()), _kana_features, KANA_COLUMNS, extra={"corp": pl.Boolean}
     )
-    return pl.concat([plain, done])
+    return pl.concat([full, half, done])
 
 
 # Western dates written with ASCII digits only (most of them): `parse_date` reads them as
@@ -922,23 +950,13 @@ def _birth_dates(df: pl.DataFrame) -> pl.DataFrame:
     valid = iso.str.to_date("%Y-%m-%d", strict=False).is_not_null() & year.is_between(
         MIN_YEAR, MAX_YEAR
     )
-    df = df.with_columns(
-        pl.when(~raw.str.contains(_ISO_LIKE))
-        .then(None)
-        .when(valid)
-        .then(iso)
-        .otherwise(pl.lit(""))
-        .alias("dob")
+    values = df.select("birth_date").unique()
+    shaped = values.select(raw.str.contains(_ISO_LIKE).alias("_iso"))["_iso"]
+    fast = values.filter(shaped).select(
+        "birth_date", pl.when(valid).then(iso).otherwise(pl.lit("")).alias("dob")
     )
-    odd = df.filter(pl.col("dob").is_null()).select("birth_date").unique()
-    if odd.height == 0:
-        return df
-    done = _map_unique(odd, ["birth_date"], birth_iso, ["_dob"])
-    return (
-        df.join(done, on="birth_date", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("dob", "_dob").alias("dob"))
-        .drop("_dob")
-    )
+    slow = _map_unique(values.filter(~shaped), ["birth_date"], birth_iso, ["dob"])
+    return df.join(pl.concat([fast, slow]), on="birth_date", how="left", maintain_order="left")
 
 
 def _python_columns(

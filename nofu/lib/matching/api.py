@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,21 +179,32 @@ def _fit(profiles: pl.DataFrame, config: MatchConfig) -> tuple[MatchModel, pl.Da
         else:
             src = lf
         queries.append(term_frequencies_lazy(src, col, n_eff))
-    model.tf = dict(zip(TF_COLUMNS, pl.collect_all(queries), strict=True))
-    # u of the other levels: random pairs, seeded.
+    # The random pairs are compared in a thread meanwhile: Polars and RapidFuzz let go of
+    # the interpreter while they work, so the two share the machine's cores.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        sampled = thread.submit(_u_sample, enriched, config)
+        model.tf = dict(zip(TF_COLUMNS, pl.collect_all(queries), strict=True))
+        keys = rule_keys(enriched)
+        model.stop = block_sizes(enriched, config.max_block_size, keys)
+        u = sampled.result()
+    if u is not None:
+        model.u = u
+    return model, enriched, keys
+
+
+def _u_sample(enriched: pl.DataFrame, config: MatchConfig) -> dict[str, dict[str, float]] | None:
+    """u of the levels without term frequencies, from random pairs (seeded)."""
+    n = enriched.height
     rng = np.random.default_rng(config.seed)
     k = min(config.u_sample_pairs, max(n * (n - 1) // 2, 0))
-    if n >= 2 and k > 0:
-        a = rng.integers(0, n, size=k)
-        b = rng.integers(0, n - 1, size=k)
-        b = np.where(b >= a, b + 1, b)
-        pids = enriched["pid"].to_numpy()
-        sample = pl.DataFrame({"pid_l": pids[a], "pid_r": pids[b]})
-        levels = compare_levels(join_sides(sample, enriched), config)
-        model.u = u_from_sample(levels)
-    keys = rule_keys(enriched)
-    model.stop = block_sizes(enriched, config.max_block_size, keys)
-    return model, enriched, keys
+    if n < 2 or k <= 0:
+        return None
+    a = rng.integers(0, n, size=k)
+    b = rng.integers(0, n - 1, size=k)
+    b = np.where(b >= a, b + 1, b)
+    pids = enriched["pid"].to_numpy()
+    sample = pl.DataFrame({"pid_l": pids[a], "pid_r": pids[b]})
+    return u_from_sample(compare_levels(join_sides(sample, enriched), config))
 
 
 def fit_model(records: RecordsLike, config: MatchConfig | None = None) -> MatchModel:
