@@ -632,15 +632,21 @@ _NATIONAL = r"^0[1-9][0-9]{8,9}$"
 def _phone_column(df: pl.DataFrame, col: str, out: str, pool: _Pool | None) -> pl.DataFrame:
     """`phone_digits` of `col` as column `out`, the common shapes read by Polars."""
     raw = pl.col(col)
-    stripped = raw.str.replace_all(_PLAIN_JUNK, "")
-    plain = raw.str.contains(_PLAIN_PHONE)
-    df = df.with_columns(
-        pl.when(plain & stripped.str.contains(_NATIONAL))
-        .then(stripped)
-        .when(plain & (stripped == ""))
-        .then(pl.lit(""))
-        .otherwise(None)
-        .alias(out)
+    stripped, plain = pl.col("_s"), pl.col("_plain")
+    df = (
+        df.with_columns(
+            raw.str.replace_all(_PLAIN_JUNK, "").alias("_s"),
+            raw.str.contains(_PLAIN_PHONE).alias("_plain"),
+        )
+        .with_columns(
+            pl.when(plain & stripped.str.contains(_NATIONAL))
+            .then(stripped)
+            .when(plain & (stripped == ""))
+            .then(pl.lit(""))
+            .otherwise(None)
+            .alias(out)
+        )
+        .drop("_s", "_plain")
     )
     rest = df.filter(pl.col(out).is_null()).select(col).unique()
     if rest.height == 0:
@@ -658,18 +664,40 @@ def _is_mobile(n: pl.Expr) -> pl.Expr:
     return (n.str.len_chars() == 11) & n.str.contains(r"^0[5-9]0") & ~n.str.starts_with("0800")
 
 
-def _phone_kind_columns(a: pl.Expr, b: pl.Expr) -> list[pl.Expr]:
-    """`_phone_kinds` over whole columns: (mobile, other) numbers, sorted, ;-joined."""
-    first = pl.when(a == "").then(b).when(b == "").then(a).when(a < b).then(a).otherwise(b)
-    second = (
-        pl.when((a == "") | (b == "") | (a == b)).then(pl.lit("")).when(a < b).then(b).otherwise(a)
+def _phone_kinds_frame(df: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
+    """`_phone_kinds` of columns a and b as ph_mobile and ph_fixed: (mobile, other)
+    numbers, sorted, ;-joined. Steps are columns: an eager select would evaluate a
+    repeated expression again."""
+    x, y = pl.col(a), pl.col(b)
+    first, second = pl.col("_first"), pl.col("_second")
+    df = df.with_columns(
+        pl.when(x == "")
+        .then(y)
+        .when(y == "")
+        .then(x)
+        .when(x < y)
+        .then(x)
+        .otherwise(y)
+        .alias("_first"),
+        pl.when((x == "") | (y == "") | (x == y))
+        .then(pl.lit(""))
+        .when(x < y)
+        .then(y)
+        .otherwise(x)
+        .alias("_second"),
+    ).with_columns(
+        (first != "").alias("_has1"),
+        (second != "").alias("_has2"),
+        _is_mobile(first).alias("_mob1"),
+        _is_mobile(second).alias("_mob2"),
+        (first + ";" + second).alias("_both"),
     )
-    both = first + ";" + second
+    has1, has2, mob1, mob2 = pl.col("_has1"), pl.col("_has2"), pl.col("_mob1"), pl.col("_mob2")
 
     def pick(k1: pl.Expr, k2: pl.Expr) -> pl.Expr:
         return (
             pl.when(k1 & k2)
-            .then(both)
+            .then(pl.col("_both"))
             .when(k1)
             .then(first)
             .when(k2)
@@ -677,12 +705,10 @@ def _phone_kind_columns(a: pl.Expr, b: pl.Expr) -> list[pl.Expr]:
             .otherwise(pl.lit(""))
         )
 
-    has1, has2 = first != "", second != ""
-    mob1, mob2 = _is_mobile(first), _is_mobile(second)
-    return [
+    return df.with_columns(
         pick(has1 & mob1, has2 & mob2).alias("ph_mobile"),
         pick(has1 & ~mob1, has2 & ~mob2).alias("ph_fixed"),
-    ]
+    ).drop("_first", "_second", "_has1", "_has2", "_mob1", "_mob2", "_both")
 
 
 def _phone_kinds(a: str, b: str) -> tuple[str, str]:
@@ -739,6 +765,8 @@ def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     try:
         if records.height >= PARALLEL_MIN:
             pool.start()
+        # The addresses go to the spare process before the records are grouped.
+        addresses = _submit_addresses(records, pool)
         rk = pl.col("source") + "\x1f" + pl.col("key")
         # Grouping by one joined string is faster than by twelve columns; it is exact
         # when no value holds the separator (else the columns are used as they are).
@@ -764,7 +792,7 @@ def record_profiles(records: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             .with_row_index("_g")
         )
         with without_gc():
-            feats = _row_features(ident, pool).select("_g", "_rk", *PROFILE_FIELDS)
+            feats = _row_features(ident, pool, addresses).select("_g", "_rk", *PROFILE_FIELDS)
     finally:
         pool.close()
     members = ident.select("_g", pl.col("_r").list.len().alias("_n"))
@@ -901,33 +929,40 @@ def _kana_columns(pairs: pl.DataFrame) -> pl.DataFrame:
     sorted tokens; a corporation's reading, or any other, goes through `kana_parts`.
     """
     first, second = _split_parts()
-    two = second.is_not_null()
+    # The parts' keys are columns first: an eager select evaluates a repeated expression
+    # again each time.
+    k1, k2 = pl.col("_k1"), pl.col("_k2")
+    two = k2.is_not_null()
     blank = pl.lit("", dtype=pl.String)
-
-    def columns(fold: Callable[[pl.Expr], pl.Expr]) -> list[pl.Expr]:
-        k1, k2 = fold(first), fold(second)
-        return [
-            pl.col("_v").alias("kana"),
-            pl.col("corp"),
-            (k1 + k2.fill_null("")).alias("_kn"),
-            pl.when(two).then(k1).otherwise(blank).alias("_kn_fam"),
-            pl.when(two).then(k2).otherwise(blank).alias("_kn_giv"),
-            pl.when(~two)
-            .then(k1)
-            .when(k1 <= k2)
-            .then(k1 + " " + k2)
-            .otherwise(k2 + " " + k1)
-            .alias("kn_tok"),
-            blank.alias("_cpos_kana"),
-        ]
-
+    out = [
+        pl.col("_v").alias("kana"),
+        pl.col("corp"),
+        (k1 + k2.fill_null("")).alias("_kn"),
+        pl.when(two).then(k1).otherwise(blank).alias("_kn_fam"),
+        pl.when(two).then(k2).otherwise(blank).alias("_kn_giv"),
+        pl.when(~two)
+        .then(k1)
+        .when(k1 <= k2)
+        .then(k1 + " " + k2)
+        .otherwise(k2 + " " + k1)
+        .alias("kn_tok"),
+        blank.alias("_cpos_kana"),
+    ]
     person = ~pl.col("corp")
     df = pairs.rename({"kana": "_v"}).with_columns(
         (person & pl.col("_v").str.contains(_PLAIN_KANA)).alias("_full"),
         (person & pl.col("_v").str.contains(_PLAIN_HALF_KANA)).alias("_half"),
     )
-    full = df.filter("_full").select(columns(lambda e: _fold(e, KANA_FOLDS)))
-    half = df.filter("_half").select(columns(_fold_half_kana))
+    full = (
+        df.filter("_full")
+        .with_columns(_fold(first, KANA_FOLDS).alias("_k1"), _fold(second, KANA_FOLDS).alias("_k2"))
+        .select(out)
+    )
+    half = (
+        df.filter("_half")
+        .with_columns(_fold_half_kana(first).alias("_k1"), _fold_half_kana(second).alias("_k2"))
+        .select(out)
+    )
     df = df.with_columns((pl.col("_full") | pl.col("_half")).alias("_plain"))
     rest = df.filter(~pl.col("_plain")).select("_v", "corp")
     done = _python_columns(
@@ -995,11 +1030,21 @@ KANA_COLUMNS: tuple[str, ...] = ("_kn", "_kn_fam", "_kn_giv", "kn_tok", "_cpos_k
 _ADDRESS_COLUMNS = ["address", "building", "postal_code"]
 
 
-def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
-    # Addresses (the largest share of the Python work) go to the spare process first;
-    # everything else is done here meanwhile.
+def _submit_addresses(records: pl.DataFrame, pool: _Pool) -> Callable[[], pl.DataFrame]:
+    """Addresses (the largest share of the work in Python) go to the spare process; the
+    function returned waits for their features."""
     addr_uniq = records.select(_ADDRESS_COLUMNS).unique()
-    addresses = pool.submit(_address_frame, addr_uniq, addr_uniq.height)
+    return pool.submit(_address_frame, addr_uniq, addr_uniq.height)
+
+
+def _row_features(
+    records: pl.DataFrame,
+    pool: _Pool,
+    addresses: Callable[[], pl.DataFrame] | None = None,
+) -> pl.DataFrame:
+    # Everything but the addresses is done here while the spare process reads those.
+    if addresses is None:
+        addresses = _submit_addresses(records, pool)
 
     rno = pl.col("resident_no")
     df = records.with_columns(
@@ -1046,7 +1091,7 @@ def _row_features(records: pl.DataFrame, pool: _Pool) -> pl.DataFrame:
     df = _map_unique(df, ["nationality"], clean_text, ["nat"])
     df = _phone_column(df, "phone1", "_p1", None)
     df = _phone_column(df, "phone2", "_p2", None)
-    df = df.with_columns(_phone_kind_columns(pl.col("_p1"), pl.col("_p2")))
+    df = _phone_kinds_frame(df, "_p1", "_p2")
     df = df.join(
         addresses(), on=_ADDRESS_COLUMNS, how="left", maintain_order="left", nulls_equal=True
     )

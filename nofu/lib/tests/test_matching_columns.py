@@ -17,6 +17,8 @@ from nofu.lib.matching._features import (
     _kana_features,
     _name_columns,
     _name_features,
+    _phone_kinds,
+    _phone_kinds_frame,
     birth_iso,
 )
 
@@ -132,3 +134,22 @@ def test_birth_dates_by_column_equal_by_value() -> None:
 @given(st.lists(st.text(alphabet="0123456789/-年月日H.", max_size=11), max_size=20))
 def test_any_birth_date_by_column_equals_by_value(values: list[str]) -> None:
     _check_births(values)
+
+
+_PHONES = [
+    "",
+    "09012345678",
+    "0312345678",
+    "08001234567",
+    "05012345678",
+    "0432123456",
+    "07099998888",
+]
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.lists(st.tuples(st.sampled_from(_PHONES), st.sampled_from(_PHONES)), max_size=30))
+def test_phone_kinds_by_column_equal_by_value(pairs: list[tuple[str, str]]) -> None:
+    frame = pl.DataFrame(pairs, schema={"a": pl.String, "b": pl.String}, orient="row")
+    got = _phone_kinds_frame(frame, "a", "b").select("ph_mobile", "ph_fixed").rows()
+    assert got == [_phone_kinds(a, b) for a, b in pairs]
