@@ -337,20 +337,13 @@ def is_mobile(digits: str) -> bool:
     return phone_kind(digits) in ("mobile", "ip")
 
 
-# Above this many distinct values, half of them go to a second process: normalizing
-# names and addresses is pure Python (about 0.1 ms a value) and the machine has 2 cores.
+# From this many distinct addresses on, they go to a second process: their normalization
+# is mostly Python, and the machine has 2 cores.
 PARALLEL_MIN = 40_000
 
 
 def _apply(fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
     return [fn(*row) for row in rows]
-
-
-def _send(stream: Any, obj: object) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(struct.pack("<Q", len(data)))
-    stream.write(data)
-    stream.flush()
 
 
 def _receive(stream: Any) -> Any:
@@ -362,7 +355,7 @@ def _receive(stream: Any) -> Any:
 
 
 def _serve() -> None:
-    """The spare process: apply named feature functions to batches sent on stdin."""
+    """The spare process: apply named functions (`_WHOLE_FUNCTIONS`) to what stdin sends."""
     gc.disable()  # see `without_gc`: this process only ever normalizes values
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     normalize_address("千葉市中央区")  # read Japan Post's towns while the caller groups records
@@ -373,10 +366,10 @@ def _serve() -> None:
             # Nothing to clean up: skip the interpreter's teardown of the caches (the
             # caller waits for this process to end).
             os._exit(0)
-        if name in _WORKER_FUNCTIONS:
-            _send(stdout, _apply(_WORKER_FUNCTIONS[name], payload))
-        else:
-            _send(stdout, _WHOLE_FUNCTIONS[name](payload))
+        data = pickle.dumps(_WHOLE_FUNCTIONS[name](payload), protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(struct.pack("<Q", len(data)))
+        stdout.write(data)
+        stdout.flush()
 
 
 _T = TypeVar("_T")
@@ -384,7 +377,7 @@ _R = TypeVar("_R")
 
 
 class _Pool:
-    """One spare Python process for the pure-Python normalization, started on first need.
+    """One spare Python process for the normalization, started on first need.
 
     A plain child process speaking pickles over a pipe, not multiprocessing: spawn would
     re-import the caller's main module and fork is unsafe beside Polars' threads. If the
@@ -394,9 +387,10 @@ class _Pool:
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
         self.broken = False
+        self.pending = False  # a batch was sent and its result not read yet
 
     def start(self) -> None:
-        """Start the child now (it takes a second to import and read its tables), so
+        """Start the child now (it takes a moment to import and read its tables), so
         that it is ready when the first batch comes."""
         if self.proc is None and not self.broken and (os.cpu_count() or 1) >= 2:
             try:
@@ -440,18 +434,20 @@ class _Pool:
                 stdin.write(struct.pack("<Q", len(data)))
                 stdin.write(data)
                 stdin.flush()
-            except OSError as exc:
+            except (OSError, ValueError) as exc:  # ValueError: closed meanwhile
                 failed.append(exc)
 
         writer = threading.Thread(target=write, daemon=True)
         writer.start()
+        self.pending = True
 
         def wait() -> _R:
             writer.join()
             try:
                 if failed:
-                    raise failed[0]
+                    raise OSError("the spare process did not take the batch") from failed[0]
                 result: _R = _receive(stdout)
+                self.pending = False
                 return result
             except (OSError, EOFError, pickle.PickleError):
                 self.broken = True
@@ -460,46 +456,29 @@ class _Pool:
 
         return wait
 
-    def map(self, fn: Callable[..., Any], rows: list[tuple[Any, ...]]) -> list[Any]:
-        name = _WORKER_NAMES.get(fn)
-        if name is None or self.broken or len(rows) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
-            return _apply(fn, rows)
-        try:
-            self.start()
-            if self.proc is None:
-                return _apply(fn, rows)
-            half = len(rows) // 2
-            assert self.proc.stdin is not None and self.proc.stdout is not None
-            _send(self.proc.stdin, (name, rows[half:]))
-            first = _apply(fn, rows[:half])
-            return first + list(_receive(self.proc.stdout))
-        except (OSError, EOFError, pickle.PickleError, AssertionError):
-            self.broken = True
-            self.close()
-            return _apply(fn, rows)
-
     def close(self) -> None:
         if self.proc is not None:
             proc, self.proc = self.proc, None
+            if self.pending:  # abandoned (an error in the caller): nobody will read it
+                proc.kill()
             if proc.stdin is not None:
-                proc.stdin.close()
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 def _map_unique(
-    df: pl.DataFrame,
-    cols: list[str],
-    fn: Callable[..., Any],
-    names: list[str],
-    pool: _Pool | None = None,
+    df: pl.DataFrame, cols: list[str], fn: Callable[..., Any], names: list[str]
 ) -> pl.DataFrame:
     """Apply `fn` once per distinct combination of `cols`, returning new columns `names`."""
     uniq = df.select(cols).unique()
-    rows = list(uniq.iter_rows())
-    values = pool.map(fn, rows) if pool is not None else _apply(fn, rows)
+    values = _apply(fn, list(uniq.iter_rows()))
     data: dict[str, list[Any]] = {n: [] for n in names}
     for v in values:
         tup = v if isinstance(v, tuple) else (v,)
@@ -535,14 +514,6 @@ def _kana_features(kana: str, corp: bool) -> tuple[Any, ...]:
 def _address_features(a: str, b: str, p: str) -> tuple[str, str, str]:
     x = address_parts(a, b, p)
     return (x.addr, x.town, x.room)
-
-
-_WORKER_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "name": _name_features,
-    "kana": _kana_features,
-    "address": _address_features,
-}
-_WORKER_NAMES: dict[Callable[..., Any], str] = {f: n for n, f in _WORKER_FUNCTIONS.items()}
 
 
 def _address_frame(triples: pl.DataFrame) -> pl.DataFrame:
@@ -629,7 +600,7 @@ _PLAIN_JUNK = r"[()\- ]"
 _NATIONAL = r"^0[1-9][0-9]{8,9}$"
 
 
-def _phone_column(df: pl.DataFrame, col: str, out: str, pool: _Pool | None) -> pl.DataFrame:
+def _phone_column(df: pl.DataFrame, col: str, out: str) -> pl.DataFrame:
     """`phone_digits` of `col` as column `out`, the common shapes read by Polars."""
     raw = pl.col(col)
     stripped, plain = pl.col("_s"), pl.col("_plain")
@@ -651,7 +622,7 @@ def _phone_column(df: pl.DataFrame, col: str, out: str, pool: _Pool | None) -> p
     rest = df.filter(pl.col(out).is_null()).select(col).unique()
     if rest.height == 0:
         return df
-    done = _map_unique(rest, [col], phone_digits, ["_pd"], pool)
+    done = _map_unique(rest, [col], phone_digits, ["_pd"])
     return (
         df.join(done, on=col, how="left", maintain_order="left")
         .with_columns(pl.coalesce(out, "_pd").alias(out))
@@ -1089,8 +1060,8 @@ def _row_features(
     df = _birth_dates(df)
     df = _map_unique(df, ["sex"], sex_code, ["sex_n"])
     df = _map_unique(df, ["nationality"], clean_text, ["nat"])
-    df = _phone_column(df, "phone1", "_p1", None)
-    df = _phone_column(df, "phone2", "_p2", None)
+    df = _phone_column(df, "phone1", "_p1")
+    df = _phone_column(df, "phone2", "_p2")
     df = _phone_kinds_frame(df, "_p1", "_p2")
     df = df.join(
         addresses(), on=_ADDRESS_COLUMNS, how="left", maintain_order="left", nulls_equal=True

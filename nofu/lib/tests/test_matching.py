@@ -441,6 +441,27 @@ def test_normalization_in_a_second_process_gives_the_same_features(
     assert pools and not pools[0].broken
 
 
+def test_an_abandoned_batch_does_not_keep_the_spare_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An error between sending the addresses and reading them must not leave the
+    caller waiting for a child that writes into a pipe nobody reads."""
+    import time
+
+    from nofu.lib.matching import _features
+
+    monkeypatch.setattr(_features, "PARALLEL_MIN", 10)
+    rows = [(f"千葉市中央区新田町{i}-1", "", "") for i in range(3000)]
+    frame = pl.DataFrame(rows, schema=["address", "building", "postal_code"], orient="row")
+    pool = _features._Pool()
+    wait = pool.submit(_features._address_frame, frame, frame.height)
+    assert pool.proc is not None and pool.pending
+    t0 = time.monotonic()
+    pool.close()
+    assert time.monotonic() - t0 < 5
+    assert wait().height == frame.height  # asked anyway: done here instead
+
+
 def test_records_are_never_taken_for_identical_through_a_control_character() -> None:
     """The engine groups identical records before normalizing them; two records whose
     fields only read alike once run together (a stray control character) stay two."""
