@@ -8,7 +8,9 @@ faster or slower way of talking to the database.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -81,17 +83,9 @@ def frame_insert(table: str, frame: pl.DataFrame) -> int:
         return 0
     if not is_postgres():
         return bulk_insert(table, frame.columns, frame.iter_rows())
-    q = connection.ops.quote_name
-    cols = ", ".join(q(c) for c in frame.columns)
-    buf = io.BytesIO()
-    frame.write_csv(buf, include_header=False, null_value=r"\N")
-    data = buf.getvalue()
+    step = Copy.of(table, frame)
     with connection.cursor() as cur:
-        with cur.cursor.copy(
-            f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        ) as copy:
-            for i in range(0, len(data), 1 << 20):
-                copy.write(data[i : i + (1 << 20)])
+        step.run(cur.cursor)
     return frame.height
 
 
@@ -115,3 +109,97 @@ def analyze(name: str) -> None:
 def drop(name: str) -> None:
     with connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+# --- writes in the background --------------------------------------------------------------
+
+
+@dataclass
+class Copy:
+    """A frame as COPY data for a table (made in the caller's thread)."""
+
+    table: str
+    frame: pl.DataFrame
+    statement: str = ""
+    data: bytes = b""
+
+    @classmethod
+    def of(cls, table: str, frame: pl.DataFrame) -> Copy:
+        q = connection.ops.quote_name
+        cols = ", ".join(q(c) for c in frame.columns)
+        step = cls(table, frame)
+        if is_postgres():
+            buf = io.BytesIO()
+            frame.write_csv(buf, include_header=False, null_value=r"\N")
+            step.data = buf.getvalue()
+            step.frame = frame.clear()
+            step.statement = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        return step
+
+    def run(self, cur: Any) -> None:
+        """`cur`: a psycopg cursor (PostgreSQL) or Django's (SQLite)."""
+        if not self.statement:
+            bulk_insert(self.table, self.frame.columns, self.frame.iter_rows())
+            return
+        data = self.data
+        with cur.copy(self.statement) as copy:
+            for i in range(0, len(data), 1 << 20):
+                copy.write(data[i : i + (1 << 20)])
+
+
+Step = Copy | str  # COPY data, or a statement without parameters
+
+
+def staged(name: str, like: str, frame: pl.DataFrame, then: str) -> list[Step]:
+    """What `stage` does, `then` run, the table dropped: as steps for `Writer`."""
+    steps: list[Step] = [
+        f"DROP TABLE IF EXISTS {name}",
+        f"CREATE TEMPORARY TABLE {name} AS SELECT * FROM {like} WHERE 1 = 0",
+        Copy.of(name, frame),
+    ]
+    if is_postgres():
+        steps.append(f"ANALYZE {name}")
+    return [*steps, then, f"DROP TABLE {name}"]
+
+
+class Writer:
+    """Writes of one slice that nothing read before the next slice needs, run in order
+    on the import's own connection (so in its transaction) by a second thread, while
+    this one reads and normalizes the next slice; the database's work and the
+    import's own then overlap (on PostgreSQL most of a slice's COPY is the server's).
+    `wait()` before the next statement of this thread, and before the transaction ends:
+    it raises what the writes raised. SQLite writes at once (one writer per database)."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, steps: list[Step]) -> None:
+        self.wait()
+        if not is_postgres():
+            with connection.cursor() as cur:
+                for step in steps:
+                    step.run(cur) if isinstance(step, Copy) else cur.execute(step)
+            return
+        connection.ensure_connection()
+        raw = connection.connection  # psycopg: one operation at a time, others wait
+
+        def run() -> None:
+            try:
+                with raw.cursor() as cur:
+                    for step in steps:
+                        step.run(cur) if isinstance(step, Copy) else cur.execute(step)
+            except BaseException as exc:  # noqa: BLE001 - raised again by wait()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="nofu-import-writer", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            with connection.wrap_database_errors:  # as Django's own exceptions
+                raise error

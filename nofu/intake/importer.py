@@ -9,8 +9,10 @@ duplicates. Every file read is entered in the データ授受管理簿, whatever
 
 from __future__ import annotations
 
+import ctypes
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,18 @@ from django.utils import timezone
 from nofu.audit.actions import audit_record, exchange_record, sha256_of
 from nofu.audit.models import Direction
 from nofu.intake import fields as F
-from nofu.intake.bulk import analyze, bulk_insert, drop, frame_insert, stage, temp_ids
+from nofu.intake.bulk import (
+    Copy,
+    Step,
+    Writer,
+    analyze,
+    bulk_insert,
+    drop,
+    frame_insert,
+    stage,
+    staged,
+    temp_ids,
+)
 from nofu.intake.models import BatchStatus, FileKind, ImportBatch
 from nofu.lib import address as addr
 from nofu.lib import japanese, phones, wareki
@@ -33,6 +46,8 @@ from nofu.payers.assign import FileSession, PayerAssigner, default_assigner, fil
 
 MAX_ROW_ERRORS_KEPT = 100_000
 CHUNK_ROWS = 100_000  # rows normalized and written at a time, inside the file's one transaction
+# rows without a birth date matched at a time (see `_matching_parts`)
+NO_BIRTH_DATE_ROWS = 15_000
 
 
 @dataclass
@@ -165,7 +180,8 @@ def file_import(
             counts = (0, 0, 0)
             first_keys = FirstKeys(reader.columns)
             touched: set[int] = set()  # payers whose totals change
-            with file_session() as session:
+            writer = Writer()
+            with file_session() as session, _waiting(writer):
                 session.extras["stored_sources"] = _sources_stored()
                 for chunk in reader.slices(CHUNK_ROWS):
                     rows_read += chunk.height
@@ -178,12 +194,14 @@ def file_import(
                     parsed, found = parse_columns(part, columns)
                     problems.extend(found)
                     sources.update(parsed["source_system"].drop_nulls().to_list())
-                    n = _import_call_targets(
-                        batch, part, parsed, problems, assigner or default_assigner(), touched,
-                        session,
-                    )  # fmt: skip
-                    counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
+                    for sub, sub_parsed in _matching_parts(part, parsed):
+                        n = _import_call_targets(
+                            batch, sub, sub_parsed, problems, assigner or default_assigner(),
+                            touched, session, writer,
+                        )  # fmt: skip
+                        counts = (counts[0] + n[0], counts[1] + n[1], counts[2] + n[2])
                     release_caches()
+                writer.wait()
                 # payers new in this file are written now, with their totals; the others'
                 # are summed once per file, not per slice: one grouped pass
                 written = set(session.pending_ids) - session.refresh
@@ -228,6 +246,37 @@ def file_import(
     return batch
 
 
+@contextmanager
+def _waiting(writer: Writer) -> Iterator[None]:
+    """Never leaves the file's transaction with its writes still running."""
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):  # the error that stopped the import is the one to show
+            writer.wait()
+        raise
+
+
+def _matching_parts(table: Table, parsed: pl.DataFrame) -> Iterator[tuple[Table, pl.DataFrame]]:
+    """A slice in parts of at most about `NO_BIRTH_DATE_ROWS` rows without a birth date,
+    each assigned payers and written before the next. The matching engine compares such
+    a row with every namesake in the city, so what it holds grows with their number: a
+    million-row city's 30,000 school-lunch rows (nearly none with a birth date) took it
+    1.0 GB above the state it keeps, in two parts 0.35 GB less, for 1.3 s more."""
+    no_birth = parsed["birth_date"].null_count()
+    parts = -(-no_birth // NO_BIRTH_DATE_ROWS)
+    if parts <= 1:
+        yield table, parsed
+        return
+    size = -(-parsed.height // parts)
+    for offset in range(0, parsed.height, size):  # parsed is row for row the table's
+        df = table.df.slice(offset, size)
+        yield (
+            Table(df=df, encoding=table.encoding, format=table.format, columns=table.columns),
+            parsed.slice(offset, size),
+        )
+
+
 def release_caches() -> None:
     """Empties the normalizers' caches (names, kana, addresses, phones, dates). Each keeps
     up to 262,144 distinct values and there are a dozen: over a million-row file they would
@@ -238,6 +287,27 @@ def release_caches() -> None:
             info = getattr(obj, "cache_info", None)
             if callable(info) and (info().maxsize or 0) > 1:
                 obj.cache_clear()
+    _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Gives the C allocator's free pages back to the system (glibc keeps them: some
+    100 MB after a slice of 100,000 rows, which the matching engine's peak then
+    stacks on). Elsewhere than glibc, nothing."""
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc() -> Any:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - glibc only
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_libc = _load_libc()
 
 
 def _record_rejected(
@@ -510,7 +580,8 @@ def _import_call_targets(
     problems: list[Problem],
     assigner: PayerAssigner,
     touched_payers: set[int],
-    session: FileSession | None = None,
+    session: FileSession | None,
+    writer: Writer,
 ) -> tuple[int, int, int]:
     over = parsed.filter(pl.col("unpaid") > pl.col("assessed"))
     for row_no, unpaid, assessed in over.select(ROW_NO, "unpaid", "assessed").iter_rows():
@@ -527,6 +598,7 @@ def _import_call_targets(
     if rows.height == 0:
         return 0, 0, 0
     rows = _derive_identity(table, rows)
+    writer.wait()  # the previous slice's writes: read nothing before they are in
     now = timezone.now()
     today = timezone.localdate()
     existing = _existing_installments(
@@ -548,10 +620,6 @@ def _import_call_targets(
     if new.height:
         payer_ids = assigner.assign(new, now=now)
         new = new.with_columns(payer_ids.alias("payer_id"))
-        frame_insert(
-            "payers_installment",
-            installment_frame(with_raw(table, new), batch.pk, now, today, fresh=True),
-        )
         if changed.height:  # the assigner may have merged the payer a re-sent row belongs to
             changed = changed.with_columns(_payers_now(changed["__id"]).alias("__payer"))
     else:
@@ -574,8 +642,13 @@ def _import_call_targets(
     touched = pl.concat(
         [new.select("payer_id", *_CONTACT_FIELDS), changed.select("payer_id", *_CONTACT_FIELDS)]
     )
-    _upsert_phones(touched, today)
-    _upsert_addresses(touched, today)
+    steps: list[Step] = []
+    if new.height:
+        frame = installment_frame(with_raw(table, new), batch.pk, now, today, fresh=True)
+        steps.append(Copy.of("payers_installment", frame))
+        del frame
+    steps += _phone_steps(touched, today) + _address_steps(touched, today)
+    writer.submit(steps)  # written while the next slice is read
     touched_payers.update(touched["payer_id"].unique().to_list())
     return new.height, changed.height, unchanged
 
@@ -657,7 +730,7 @@ def installment_frame(
     return out.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
 
 
-def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
+def _phone_steps(df: pl.DataFrame, today: Any) -> list[Step]:
     pairs = (
         pl.concat(
             [
@@ -669,7 +742,7 @@ def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
         .unique(["payer_id", "number"], keep="first")
     )
     if pairs.height == 0:
-        return
+        return []
     kinds = {n: phone_kind(n) for n in pairs["number"].unique().to_list()}
     day = str(connection.ops.adapt_datefield_value(today))
     frame = pairs.select(
@@ -687,19 +760,19 @@ def _upsert_phones(df: pl.DataFrame, today: Any) -> None:
         pl.lit("").alias("note"),
     )
     cols = ", ".join(frame.columns)
-    stage("tmp_phones", "payers_phone", frame)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO payers_phone ({cols}) SELECT {cols} FROM tmp_phones WHERE true "
-            "ON CONFLICT (payer_id, number) DO UPDATE SET last_seen = excluded.last_seen"
-        )
-    drop("tmp_phones")
+    return staged(
+        "tmp_phones",
+        "payers_phone",
+        frame,
+        f"INSERT INTO payers_phone ({cols}) SELECT {cols} FROM tmp_phones WHERE true "
+        "ON CONFLICT (payer_id, number) DO UPDATE SET last_seen = excluded.last_seen",
+    )
 
 
-def _upsert_addresses(df: pl.DataFrame, today: Any) -> None:
+def _address_steps(df: pl.DataFrame, today: Any) -> list[Step]:
     rows = df.filter(pl.col("address_key") != "").unique(["payer_id", "address_key"], keep="last")
     if rows.height == 0:
-        return
+        return []
     day = str(connection.ops.adapt_datefield_value(today))
     frame = rows.select(
         "payer_id",
@@ -713,14 +786,14 @@ def _upsert_addresses(df: pl.DataFrame, today: Any) -> None:
         pl.lit(day).alias("last_seen"),
     )
     cols = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
-    stage("tmp_addresses", "payers_address", frame)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO payers_address ({cols}) SELECT {cols} FROM tmp_addresses WHERE true "
-            "ON CONFLICT (payer_id, key) DO UPDATE SET last_seen = excluded.last_seen, "
-            "postal_code = excluded.postal_code"
-        )
-    drop("tmp_addresses")
+    return staged(
+        "tmp_addresses",
+        "payers_address",
+        frame,
+        f"INSERT INTO payers_address ({cols}) SELECT {cols} FROM tmp_addresses WHERE true "
+        "ON CONFLICT (payer_id, key) DO UPDATE SET last_seen = excluded.last_seen, "
+        "postal_code = excluded.postal_code",
+    )
 
 
 def payers_refresh_totals(payer_ids: list[int]) -> None:

@@ -69,7 +69,10 @@ def _payers_for(rows: pl.DataFrame, records: pl.DataFrame, result: Any, *, now: 
 
     keys = records.select("source", "key").with_row_index("__i")
     clusters = result.clusters
-    new = keys.join(clusters, on=["source", "key"], how="left", maintain_order="left")
+    # the state's million rows are filtered by a set of these keys first, never joined
+    # whole: a join's hash table of them cost 100 MB at the import's peak
+    mine = clusters.filter(pl.col("key").is_in(keys["key"].unique().implode()))
+    new = keys.join(mine, on=["source", "key"], how="left", maintain_order="left")
     new_clusters = new["cluster"].unique()
     old = clusters.filter(pl.col("cluster").is_in(new_clusters.implode())).join(
         keys, on=["source", "key"], how="anti"

@@ -354,6 +354,26 @@ class SlicedFileTests(BaseTestCase):
         self.assertEqual(Payer.objects.count(), 1)
         self.assertEqual(Payer.objects.get().total_unpaid, 7 * 50000)
 
+    def test_a_failed_write_of_a_slice_leaves_nothing_of_the_file(self) -> None:
+        from unittest import mock
+
+        from nofu.intake import bulk
+
+        run = bulk.Copy.run
+        slices: list[str] = []
+
+        def failing(step: bulk.Copy, cur: object) -> None:
+            if step.table == "payers_installment":
+                slices.append(step.table)
+                if len(slices) == 2:
+                    raise RuntimeError("disk full")
+            run(step, cur)
+
+        # the second slice's installments fail while the third slice is being read
+        with mock.patch.object(bulk.Copy, "run", failing), self.assertRaises(RuntimeError):
+            self.import_in_slices(csv_bytes(*(row(key=f"U{i}") for i in range(7))))
+        self.assertEqual((Installment.objects.count(), Payer.objects.count()), (0, 0))
+
     def test_an_unusable_file_imports_nothing(self) -> None:
         data = csv_bytes(*(row(key=f"U{i}") for i in range(7))) + "（壊れた行）".encode("utf-16")
         batch = self.import_in_slices(data)

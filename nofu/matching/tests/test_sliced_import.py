@@ -68,6 +68,13 @@ class SlicedAssignmentTests(BaseTestCase):
         self.assertEqual((payer.total_unpaid, payer.open_installments), (4500 + 7000, 2))
         totals_agree()
 
+    def test_rows_without_birth_dates_matched_a_few_at_a_time_make_the_same_payers(self) -> None:
+        with mock.patch("nofu.intake.importer.NO_BIRTH_DATE_ROWS", 1):
+            batch = import_sliced(self.mia, X, Y, Z, rows_per_slice=100)
+        self.assertEqual(batch.rows_inserted, 3)
+        self.assertEqual({payer_of("TK1"), payer_of("TK2")}, {payer_of("TK0")})
+        totals_agree()
+
     def test_the_same_file_again_changes_nothing(self) -> None:
         import_sliced(self.mia, X, Y, Z, rows_per_slice=2)
         before = dict(Installment.objects.values_list("receivable_key", "payer_id"))
