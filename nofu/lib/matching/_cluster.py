@@ -156,7 +156,13 @@ def cluster(
     Labels are the smallest anchor of the component / cluster.
     """
     n = profiles.height
-    prof = profiles.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64))
+    # Only the columns used here: numbering a wide frame would copy every column.
+    used_cols = dict.fromkeys(("pid", "anchor", "rno", "dob", "sex", "corp", *SIGNATURE_COLUMNS))
+    prof = (
+        profiles.select(list(used_cols))
+        .with_row_index("i")
+        .with_columns(pl.col("i").cast(pl.Int64))
+    )
     at = prof.select("pid", "i")
     pids = prof["pid"].to_list()
     index = {p: i for i, p in enumerate(pids)}

@@ -478,13 +478,18 @@ def _update(
         cannot = [p for p in different if p[0] in aff_ids and p[1] in aff_ids]
     labels, used = cluster(aff_set, sure, must_link=must, cannot_link=cannot)
     t2 = time.perf_counter()
-    profiles = (
-        profiles.join(labels.rename({"comp": "_c", "cluster": "_k"}), on="pid", how="left")
-        .with_columns(
-            pl.coalesce("_c", "comp").alias("comp"), pl.coalesce("_k", "cluster").alias("cluster")
+    if full and labels["pid"].equals(profiles["pid"]):
+        # Labels for every profile, in its order: no join (it would copy every column).
+        profiles = profiles.with_columns(labels["comp"], labels["cluster"])
+    else:
+        profiles = (
+            profiles.join(labels.rename({"comp": "_c", "cluster": "_k"}), on="pid", how="left")
+            .with_columns(
+                pl.coalesce("_c", "comp").alias("comp"),
+                pl.coalesce("_k", "cluster").alias("cluster"),
+            )
+            .drop("_c", "_k")
         )
-        .drop("_c", "_k")
-    )
 
     keep_cols = [c for c in scored.columns if c.startswith(("lv_", "w_"))] + list(_SCORE_KEEP)
     band_new = scored.filter(
