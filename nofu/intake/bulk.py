@@ -81,11 +81,8 @@ def frame_insert(table: str, frame: pl.DataFrame) -> int:
     PostgreSQL (Polars writes the CSV), executemany on SQLite."""
     if frame.height == 0:
         return 0
-    if not is_postgres():
-        return bulk_insert(table, frame.columns, frame.iter_rows())
-    step = Copy.of(table, frame)
-    with connection.cursor() as cur:
-        step.run(cur.cursor)
+    connection.ensure_connection()
+    _run_steps(connection.connection, [Copy.of(table, frame)])
     return frame.height
 
 
@@ -116,7 +113,8 @@ def drop(name: str) -> None:
 
 @dataclass
 class Copy:
-    """A frame as COPY data for a table (made in the caller's thread)."""
+    """A frame for a table: COPY data on PostgreSQL (made in the caller's thread), one
+    executemany on SQLite."""
 
     table: str
     frame: pl.DataFrame
@@ -134,12 +132,15 @@ class Copy:
             step.data = buf.getvalue()
             step.frame = frame.clear()
             step.statement = f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        else:
+            marks = ", ".join("?" for _ in frame.columns)
+            step.statement = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
         return step
 
     def run(self, cur: Any) -> None:
-        """`cur`: a psycopg cursor (PostgreSQL) or Django's (SQLite)."""
-        if not self.statement:
-            bulk_insert(self.table, self.frame.columns, self.frame.iter_rows())
+        """`cur`: the driver's own cursor (psycopg's or sqlite3's), not Django's."""
+        if not is_postgres():
+            cur.executemany(self.statement, self.frame.iter_rows())
             return
         data = self.data
         with cur.copy(self.statement) as copy:
@@ -147,7 +148,7 @@ class Copy:
                 copy.write(data[i : i + (1 << 20)])
 
 
-Step = Copy | str  # COPY data, or a statement without parameters
+Step = Copy | str  # a frame, or a statement without parameters
 
 
 def staged(name: str, like: str, frame: pl.DataFrame, then: str) -> list[Step]:
@@ -162,13 +163,25 @@ def staged(name: str, like: str, frame: pl.DataFrame, then: str) -> list[Step]:
     return [*steps, then, f"DROP TABLE {name}"]
 
 
+def _run_steps(raw: Any, steps: list[Step]) -> None:
+    cur = raw.cursor()
+    try:
+        for step in steps:
+            if isinstance(step, Copy):
+                step.run(cur)
+            else:
+                cur.execute(step)
+    finally:
+        cur.close()
+
+
 class Writer:
     """Writes of one slice that nothing read before the next slice needs, run in order
     on the import's own connection (so in its transaction) by a second thread, while
-    this one reads and normalizes the next slice; the database's work and the
-    import's own then overlap (on PostgreSQL most of a slice's COPY is the server's).
-    `wait()` before the next statement of this thread, and before the transaction ends:
-    it raises what the writes raised. SQLite writes at once (one writer per database)."""
+    this one reads and normalizes the next slice: the database's work and the import's
+    own overlap (psycopg and sqlite3 let go of the GIL while the database works, and
+    each serializes the use of its connection). `wait()` before this thread's next
+    statement and before the transaction ends: it raises what the writes raised."""
 
     def __init__(self) -> None:
         self._thread: threading.Thread | None = None
@@ -176,19 +189,12 @@ class Writer:
 
     def submit(self, steps: list[Step]) -> None:
         self.wait()
-        if not is_postgres():
-            with connection.cursor() as cur:
-                for step in steps:
-                    step.run(cur) if isinstance(step, Copy) else cur.execute(step)
-            return
         connection.ensure_connection()
-        raw = connection.connection  # psycopg: one operation at a time, others wait
+        raw = connection.connection  # the driver's connection: Django's is per thread
 
         def run() -> None:
             try:
-                with raw.cursor() as cur:
-                    for step in steps:
-                        step.run(cur) if isinstance(step, Copy) else cur.execute(step)
+                _run_steps(raw, steps)
             except BaseException as exc:  # noqa: BLE001 - raised again by wait()
                 self._error = exc
 
