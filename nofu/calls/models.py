@@ -115,6 +115,8 @@ class ContactEvent(models.Model):
             models.Index(fields=["kind", "at"]),
             # an incoming number: did we ring it lately? (return call recognition)
             models.Index(fields=["phone_number", "at"], name="contact_phone_at"),
+            # the operator's own count of today, on every screen of the workspace
+            models.Index(fields=["operator", "at"], name="contact_operator_at"),
         ]
 
     def __str__(self) -> str:
