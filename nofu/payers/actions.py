@@ -256,7 +256,7 @@ def payer_merge(
 ) -> Payer:
     """Merge `other` into `keep`. A supervisor's merge is remembered as 「同一人」 on the
     records; an automatic one (the engine was sure) is not: the engine keeps it anyway."""
-    from nofu.matching.models import DecisionOrigin, PayerChange, PayerChangeKind
+    from nofu.matching.models import DecisionOrigin, PayerChangeKind
 
     reason = _reason(reason, "統合")
     if keep.pk == other.pk:
@@ -309,31 +309,60 @@ def payer_merge(
             "filled": blanks,
             **(detail or {}),
         }
-        PayerChange.objects.create(
+        _change_record(
             kind=PayerChangeKind.MERGE,
             payer=keep,
             other=other,
             automatic=automatic,
-            actor=actor if getattr(actor, "pk", None) else None,
-            at=timezone.now(),
-            reason=reason,
-            detail=info,
-        )
-        audit_record(
             actor=actor,
-            action="payer.merge",
-            target_type="payer",
-            target_id=keep.pk,
+            reason=reason,
+            info=info,
+            request=request,
             summary=(
                 f"{other.name}（{other.payer_no}）を{keep.name}（{keep.payer_no}）に"
                 f"{'自動' if automatic else ''}統合（期別{n_inst}件）"
             ),
-            reason=reason,
-            detail=info,
-            request=request,
         )
     keep.refresh_from_db()
     return keep
+
+
+def _change_record(
+    *,
+    kind: str,
+    payer: Payer,
+    other: Payer,
+    automatic: bool,
+    actor: Any,
+    reason: str,
+    info: dict[str, Any],
+    request: Any,
+    summary: str,
+) -> None:
+    """A merge or split is kept twice on purpose: in the payer's own history (shown on
+    the payer page, read by later splits) and in the audit log (searched by managers)."""
+    from nofu.matching.models import PayerChange, PayerChangeKind
+
+    PayerChange.objects.create(
+        kind=kind,
+        payer=payer,
+        other=other,
+        automatic=automatic,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        reason=reason,
+        detail=info,
+    )
+    audit_record(
+        actor=actor,
+        action=f"payer.{PayerChangeKind(kind).value}",
+        target_type="payer",
+        target_id=payer.pk,
+        summary=summary,
+        reason=reason,
+        detail=info,
+        request=request,
+    )
 
 
 # --- split ----------------------------------------------------------------------------------
@@ -371,7 +400,6 @@ def payer_split(
     from nofu.matching.models import (
         DecisionOrigin,
         MatchDecision,
-        PayerChange,
         PayerChangeKind,
     )
 
@@ -476,28 +504,19 @@ def payer_split(
             "decisions": remembered,
             **counts,
         }
-        PayerChange.objects.create(
+        _change_record(
             kind=PayerChangeKind.SPLIT,
             payer=payer,
             other=new,
             automatic=False,
-            actor=actor if getattr(actor, "pk", None) else None,
-            at=timezone.now(),
-            reason=reason,
-            detail=info,
-        )
-        audit_record(
             actor=actor,
-            action="payer.split",
-            target_type="payer",
-            target_id=payer.pk,
+            reason=reason,
+            info=info,
+            request=request,
             summary=(
                 f"{payer.name}（{payer.payer_no}）から期別{n_inst}件を"
                 f"{new.name}（{new.payer_no}）に分割"
             ),
-            reason=reason,
-            detail=info,
-            request=request,
         )
     new.refresh_from_db()
     return new
