@@ -230,6 +230,7 @@ class _Batch:
         self._gather()
         with self._lock:
             asks, self._waiting = self._waiting, []
+        answered = False
         try:
             if len(asks) < BATCH_MIN:
                 # alone, the two-statement offer is cheaper; made while leading, so that
@@ -240,11 +241,13 @@ class _Batch:
                     asks[0].error = e
             else:
                 _offer_many(asks)
+            answered = True
         except Exception:  # noqa: BLE001 — each request tries again on its own
             log.exception("batch of %d offers failed; each request runs on its own", len(asks))
-            for a in asks:
-                a.alone, a.offer = True, None
         finally:
+            if not answered:  # rolled back: nothing of it was written
+                for a in asks:
+                    a.alone, a.offer = a.error is None, None
             with self._lock:
                 if self._waiting:
                     self._waiting[0].lead = True
@@ -323,11 +326,11 @@ def _offer_many(asks: list[_Ask]) -> None:
             versions=[(v, n, _iso(c), name) for v, n, c, name in row[10] or ()],
             callbacks_due=bool(row[11]),
         )
+        if held is not None:  # never offered again in this batch, even when expired
+            held_payers.append(held.payer_id)
         if st.callbacks_due or not st.versions or (held is not None and held.callback_id):
             a.alone = True
             continue
-        if held is not None:
-            held_payers.append(held.payer_id)
         v, number, listed_since, name = st.versions[0]
         names[v] = (number, listed_since, name)
         groups.setdefault(v, []).append((a, st))
