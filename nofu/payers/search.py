@@ -21,6 +21,10 @@ from nofu.lib import japanese
 from nofu.payers.models import Address, Installment, Payer, Phone
 
 LIMIT = 50
+# an address or phone prefix matching more rows than this (「中央区」 alone: 62,000
+# addresses) is listed in key order instead of ranked: ranking reads every match
+# (~3 µs each), and such a query is a step towards a narrower one, not an answer
+BROAD = 5_000
 # an address fragment shorter than this is not looked for inside addresses: 「1丁目」 or
 # 「区」 would match much of the city (and a trigram index needs three characters)
 CONTAINS_MIN = 3
@@ -42,6 +46,7 @@ class SearchResult:
     payers: list[Payer]
     kind: str  # what the query was taken as, shown to the user
     truncated: bool
+    broad: bool = False  # too many matches to rank: listed in address / number order
 
 
 def _digits(q: str) -> str:
@@ -74,14 +79,32 @@ def _ranked(*sources: QuerySet[Payer]) -> tuple[list[Payer], bool]:
     return [rows[pk] for pk in ids[:LIMIT] if pk in rows], len(ids) > LIMIT
 
 
-def _by_address(q: str) -> tuple[list[Payer], bool]:
+def _is_broad(rows: QuerySet) -> bool:
+    """More than BROAD rows match: counted from the index, at most BROAD + 1 of them."""
+    return rows[: BROAD + 1].count() > BROAD
+
+
+def _in_key_order(rows: QuerySet, key: str) -> list[Payer]:
+    """The first LIMIT payers of the matching rows in the order of `key` (the index's)."""
+    ids: list[int] = []
+    for pk in rows.order_by(key, "payer_id").values_list("payer_id", flat=True)[: LIMIT * 4]:
+        if pk not in ids:
+            ids.append(pk)
+    listed = Payer.objects.filter(_LISTED).in_bulk(ids)
+    return [listed[pk] for pk in ids if pk in listed][:LIMIT]
+
+
+def _by_address(q: str) -> tuple[list[Payer], bool, bool]:
+    """(payers, more than shown, too many to rank)."""
     key = addr.normalize_address(q).key
     if not key:
-        return [], False
-    ids = Address.objects.filter(_starts_with("key", key)).values("payer_id")
-    payers, more = _ranked(Payer.objects.filter(id__in=ids))
+        return [], False, False
+    matching = Address.objects.filter(_starts_with("key", key))
+    if _is_broad(matching):
+        return _in_key_order(matching, "key"), True, True
+    payers, more = _ranked(Payer.objects.filter(id__in=matching.values("payer_id")))
     if payers or len(key) < CONTAINS_MIN:
-        return payers, more
+        return payers, more, False
     # an address in part (「本郷6」 for 花見川区幕張本郷6-…), or a town of two wards written
     # without its ward: PostgreSQL answers LIKE '%key%' from a trigram index; SQLite scans
     # the (key, payer) index with instr (a byte search, case-sensitive like PostgreSQL's
@@ -90,7 +113,7 @@ def _by_address(q: str) -> tuple[list[Payer], bool]:
         inside = Address.objects.annotate(at=StrIndex("key", Value(key))).filter(at__gt=0)
     else:
         inside = Address.objects.filter(key__contains=key)
-    return _ranked(Payer.objects.filter(id__in=inside.values("payer_id")))
+    return (*_ranked(Payer.objects.filter(id__in=inside.values("payer_id"))), False)
 
 
 def _printable(q: str) -> str:
@@ -109,11 +132,17 @@ def payers_search(q: str) -> SearchResult:
         )
         if digits.startswith("0") and len(digits) >= 4:
             if len(digits) >= 10:
-                ids = Phone.objects.filter(number=digits).values("payer_id")
+                phones = Phone.objects.filter(number=digits)
             else:
-                ids = Phone.objects.filter(_starts_with("number", digits)).values("payer_id")
+                phones = Phone.objects.filter(_starts_with("number", digits))
+                if _is_broad(phones):  # 「0434」: a third of the city's phones
+                    exact, _ = _ranked(by_resident)
+                    rest = [p for p in _in_key_order(phones, "number") if p not in exact]
+                    payers = (exact + rest)[:LIMIT]
+                    return SearchResult(payers, "電話番号・宛名番号", True, broad=True)
             # two short ranked lists merged, not one query with OR: PostgreSQL cannot
             # use an index for `id IN (…) OR id IN (…)` and read every payer
+            ids = phones.values("payer_id")
             payers, more = _ranked(Payer.objects.filter(id__in=ids), by_resident)
         else:
             payers, more = _ranked(by_resident)
@@ -131,5 +160,5 @@ def payers_search(q: str) -> SearchResult:
     )
     if payers or not _ADDRESS_HINT.search(q):
         return SearchResult(payers, "氏名", more)
-    payers, more = _by_address(q)
-    return SearchResult(payers, "住所", more)
+    payers, more, broad = _by_address(q)
+    return SearchResult(payers, "住所", more, broad=broad)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from nofu.audit.models import AuditEvent
 from nofu.intake.importer import file_import
 from nofu.intake.tests.helpers import UNIFIED_SAMPLE, csv_bytes, row
@@ -148,6 +150,31 @@ class RankingAndFallbackTests(BaseTestCase):
         self.assertEqual(totals, sorted(totals, reverse=True))
         self.assertEqual(totals[0], 55000)
         self.assertEqual(totals[-1], 6000)
+
+    def test_a_broad_address_is_ranked_by_unpaid_while_few_match(self) -> None:
+        res = self.result("中央区")
+        totals = [p.total_unpaid for p in res.payers]
+        self.assertFalse(res.broad)
+        self.assertEqual(totals, sorted(totals, reverse=True))
+        self.assertEqual(totals[0], 55000)
+
+    def test_too_many_matches_are_listed_in_address_order_and_the_page_says_so(self) -> None:
+        from nofu.payers.models import Address
+
+        with patch("nofu.payers.search.BROAD", 10):
+            r = self.client.get("/payers/", {"q": "中央区"})
+        res = r.context["result"]
+        self.assertTrue(res.broad and res.truncated)
+        self.assertEqual(len(res.payers), 50)
+        by_key = sorted(Address.objects.filter(key__contains="中央区"), key=lambda a: a.key)
+        self.assertEqual([p.pk for p in res.payers], [a.payer_id for a in by_key][:50])
+        self.assertContains(r, "該当が多いため")
+
+    def test_too_many_phones_keep_the_exact_resident_number_first(self) -> None:
+        with patch("nofu.payers.search.BROAD", 0):
+            res = self.result("090-1234")
+        self.assertTrue(res.broad)
+        self.assertEqual([p.name for p in res.payers], ["田村　花", "鈴木　一郎"])
 
     def test_a_payer_with_nothing_left_unpaid_is_still_found(self) -> None:
         self.assertEqual([p.name for p in self.result("鈴木一郎").payers], ["鈴木　一郎"])
