@@ -476,7 +476,7 @@ def _derive_identity(table: Table, parsed: pl.DataFrame) -> pl.DataFrame:
     addr_rows = []
     for a, b, p in triples.iter_rows():
         n = addr.normalize_address(a, b, p)
-        addr_rows.append((a, b, p, n.display, n.building, n.key, n.postal_code or p or ""))
+        addr_rows.append((a, b, p, n.street, n.building, n.key, n.postal_code or p or ""))
     addr_df = pl.DataFrame(
         addr_rows,
         orient="row",
@@ -484,7 +484,7 @@ def _derive_identity(table: Table, parsed: pl.DataFrame) -> pl.DataFrame:
             "address": pl.String,
             "building": pl.String,
             "postal_code": pl.String,
-            "address_display": pl.String,
+            "address_street": pl.String,
             "building_n": pl.String,
             "address_key": pl.String,
             "postal_n": pl.String,
@@ -671,7 +671,7 @@ _CONTACT_FIELDS = [
     "phone1",
     "phone2",
     "postal_code",
-    "address_display",
+    "address_street",
     "building",
     "address_key",
 ]
@@ -707,7 +707,7 @@ def installment_frame(
         "nationality",
         "corporation",
         "postal_code",
-        pl.col("address_display").alias("address"),
+        pl.col("address_street").alias("address"),
         "building",
         "phone1",
         "phone2",
@@ -777,7 +777,7 @@ def _address_steps(df: pl.DataFrame, today: Any) -> list[Step]:
     frame = rows.select(
         "payer_id",
         pl.col("postal_code").fill_null(""),
-        pl.col("address_display").alias("address"),
+        pl.col("address_street").alias("address"),
         pl.col("building").fill_null(""),
         pl.col("address_key").alias("key"),
         pl.lit("city_data").alias("origin"),

@@ -78,6 +78,12 @@ class NormalizedAddress:
     def in_city(self) -> bool:
         return self.city == CITY
 
+    @property
+    def street(self) -> str:
+        """`display` without the building: stored beside 方書 (`building`), so that a label,
+        a page or a file that writes both writes the building once."""
+        return f"{self.prefecture}{self.city}{self.ward}{self.town}{self.block}"
+
 
 # --- postal codes ------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ def records_frame(df: pl.DataFrame) -> pl.DataFrame:
     """Engine records from installment-shaped columns (as stored, or as the importer
     has them before storing: both give the same strings, so a rebuilt state equals an
     incremental one)."""
-    address = "address_display" if "address_display" in df.columns else "address"
+    address = "address_street" if "address_street" in df.columns else "address"
     birth = pl.col("birth_date")
     if df.schema["birth_date"] != pl.String:
         birth = birth.cast(pl.Date).dt.to_string("%Y-%m-%d")

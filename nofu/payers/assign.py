@@ -188,7 +188,7 @@ def payers_create(rows: pl.DataFrame, *, now: object) -> list[int]:
         "sex",
         "nationality",
         "postal_code",
-        pl.col("address_display").alias("address"),
+        pl.col("address_street").alias("address"),
         "building",
         "name_key",
         "kana_key",

@@ -55,3 +55,57 @@ class PayerPageTests(BaseTestCase):
         self.login(self.chika)
         self.assertEqual(self.client.get(f"/payers/{self.payer.pk}/").status_code, 200)
         self.assertEqual(self.client.get("/payers/999999/").status_code, 404)
+
+
+class BuildingWrittenOnceTests(BaseTestCase):
+    """The building arrives inside 住所 or in 方書; a page, a label or a file that writes the
+    address and the building writes it once."""
+
+    def test_payer_page_shows_the_building_once_per_address(self) -> None:
+        file_import(
+            data=csv_bytes(row(key="B1", address="千葉市中央区千葉港1-1　サンハイツ蘇我209号")),
+            file_name="b.csv",
+            actor=self.mia,
+        )
+        payer = Installment.objects.get(receivable_key="B1").payer
+        self.assertEqual(
+            (payer.address, payer.building), ("千葉県千葉市中央区千葉港1-1", "サンハイツ蘇我209号")
+        )
+        self.login(self.olivia)
+        html = self.client.get(f"/payers/{payer.pk}/").content.decode()
+        # the identity block and the table of known addresses: once each
+        self.assertEqual(html.count("サンハイツ蘇我209号"), 2)
+
+    def test_rows_stored_before_lose_the_repeated_building(self) -> None:
+        import importlib
+
+        from django.db import connection
+
+        from nofu.payers.models import Address
+
+        file_import(data=csv_bytes(row(key="B2")), file_name="b.csv", actor=self.mia)
+        payer = Installment.objects.get(receivable_key="B2").payer
+        Address.objects.filter(payer=payer).update(
+            address="千葉県千葉市中央区千葉港1-1\u3000レオパレス203号室",
+            building="レオパレス203号室",
+        )
+        Address.objects.create(
+            payer=payer,
+            address="千葉県千葉市緑区平山町1-2",  # no building in the text: left alone
+            building="平山荘101",
+            key="other",
+            origin="city_data",
+            first_seen=date(2026, 1, 1),
+            last_seen=date(2026, 1, 1),
+        )
+        migration = importlib.import_module("nofu.payers.migrations.0004_address_without_building")
+        with connection.cursor() as cur:
+            cur.execute(migration.STRIP.format(table="payers_address"))
+        got = sorted(Address.objects.filter(payer=payer).values_list("address", "building"))
+        self.assertEqual(
+            got,
+            [
+                ("千葉県千葉市中央区千葉港1-1", "レオパレス203号室"),
+                ("千葉県千葉市緑区平山町1-2", "平山荘101"),
+            ],
+        )
