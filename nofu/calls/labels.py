@@ -66,13 +66,18 @@ def japanese_font() -> str:
     return _font
 
 
+# never at the start of a line (行頭禁則, the common part of JIS X 4051's list)
+NO_LINE_START = "、。，．・：；？！）」』】〕ー々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+
+
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Japanese wraps anywhere; keeps a closing bracket or 、。 off the start of a line."""
+    """Japanese wraps anywhere but before a character of NO_LINE_START, which takes the
+    previous character down with it."""
     lines: list[str] = []
     line = ""
     for ch in text:
         if pdfmetrics.stringWidth(line + ch, font, size) > width and line:
-            if ch in "、。）」":
+            if ch in NO_LINE_START:
                 line, ch = line[:-1], line[-1] + ch
             lines.append(line)
             line = ch

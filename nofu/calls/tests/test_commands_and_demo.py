@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.test import SimpleTestCase
+from reportlab.pdfbase import pdfmetrics
 
 from nofu.accounts.models import Role, User
 from nofu.calls import actions
@@ -97,3 +98,13 @@ class LabelTests(SimpleTestCase):
         )
         self.assertGreater(len(lines), 1)
         self.assertFalse(any(line.startswith(("、", "。")) for line in lines))
+        # the cover letter's sentence: 「・コンビニ」 must not start the second line
+        text = (
+            "お申し出のありました納付書をお送りします。納期限を過ぎておりますので、"
+            "お早めに金融機関・コンビニエンスストア等でお納めください。"
+        )
+        at = text.index("・")
+        width = pdfmetrics.stringWidth(text[:at], font, 10.5) + 1  # 「・」 would be next
+        lines = wrap(text, font, 10.5, width)
+        self.assertEqual("".join(lines), text)
+        self.assertFalse(any(line.startswith("・") for line in lines))
