@@ -16,17 +16,17 @@ from datetime import date, timedelta
 from typing import Any
 from unittest import mock
 
-from django.db import connection, connections
+from django.db import connection
 from django.test import TransactionTestCase
 
 from nofu.accounts.models import Role
-from nofu.calllists import actions, queue
+from nofu.calllists import queue
 from nofu.calllists.extract import Conditions
-from nofu.calllists.models import Audience, Lease, ListMember, MemberStatus, PayerWait
+from nofu.calllists.models import Lease, ListMember, MemberStatus, PayerWait
 from nofu.calllists.tests import test_queue
-from nofu.calllists.tests.helpers import batch, contact, frozen, jst, make_payer
-from nofu.calls.models import ContactResult, PaymentPromise
-from nofu.payers.models import Payment
+from nofu.calllists.tests.helpers import contact, frozen, jst, make_payer
+from nofu.calllists.tests.test_concurrency import _pull_together, _setup
+from nofu.calls.models import ContactResult
 from nofu.telephony.models import AgentStatus
 from nofu.test import make_user
 
@@ -103,29 +103,7 @@ class ManyAtOnceTests(test_queue.QueueTestCase):
     def test_distinct_payers_in_rank_order_and_the_rules_applied(self) -> None:
         v = self.publish()
         p0, p1, p2, p3, p4 = self.payers
-        p0.total_unpaid = 0  # paid since the list was made
-        p0.save()
-        c = contact(p1, self.sam, jst(2026, 6, 1), ContactResult.REACHED_OTHER)
-        PaymentPromise.objects.create(
-            payer=p1, contact=c, promised_on=date(2026, 6, 15), amount=5_000, created_by=self.sam
-        )
-        with frozen(WED):
-            actions.hold_set(
-                actor=self.sam,
-                payer=p2,
-                start=date(2026, 6, 1),
-                end=date(2026, 6, 30),
-                reason="入院のため本人申出",
-            )
-        Payment.objects.create(
-            source_system="統一滞納管理",
-            receivable_key="K",
-            installment=p3.installments.first(),
-            paid_on=date(2026, 6, 8),
-            amount=10_000,
-            method="コンビニ",
-            batch=p3.installments.first().batch,
-        )
+        self.give_reasons_to_skip()
         asks = _asks(self.ops)
         with frozen(WED):
             queue._offer_many(asks)
@@ -183,49 +161,10 @@ class ManyAtOnceTests(test_queue.QueueTestCase):
         self.assertEqual(Lease.objects.count(), 2)
 
 
-def _setup_many(n_ops: int, n_payers: int) -> list[Any]:
-    b = batch()
-    for i in range(n_payers):
-        make_payer(f"並行{i}", owed=[("01", 2024, 500_000 - i * 100, date(2025, 1, 31))], b=b)
-    mia = make_user("mia", Role.MANAGER)
-    with frozen(WED):
-        for name in ("全員A", "全員B"):  # the same payers in two lists
-            v = actions.list_version_create(actor=mia, conditions=Conditions(), name=name)
-            actions.list_version_publish(actor=mia, version=v, audience=Audience.SHARED)
-    return [make_user(f"op{i:02d}", Role.OPERATOR) for i in range(n_ops)]
-
-
-def _pull_together(operators: list[Any], at: Any) -> dict[int, int | None]:
-    """Every operator calls next_payer at once, each on its own connection."""
-    barrier = threading.Barrier(len(operators))
-    got: dict[int, int | None] = {}
-    errors: list[BaseException] = []
-
-    def work(op: Any) -> None:
-        try:
-            barrier.wait()
-            offer = queue.next_payer(operator=op)
-            got[op.pk] = offer.payer.pk if offer else None
-        except BaseException as e:  # noqa: BLE001 — reported by the main thread
-            errors.append(e)
-        finally:
-            connections.close_all()
-
-    with frozen(at):
-        threads = [threading.Thread(target=work, args=(op,)) for op in operators]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    if errors:
-        raise errors[0]
-    return got
-
-
 @unittest.skipUnless(PG, "real concurrent sessions: PostgreSQL only")
 class ThreadsAskingAtOnceTests(_Strict, TransactionTestCase):
     def test_requests_asking_at_once_are_answered_together_and_never_share(self) -> None:
-        operators = _setup_many(12, 60)
+        operators = _setup(12, 60)
         sizes: list[int] = []
         real = queue._offer_many
 

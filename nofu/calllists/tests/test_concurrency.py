@@ -30,16 +30,17 @@ OPERATORS = 24
 PAYERS = 80
 
 
-def _setup() -> list:  # type: ignore[type-arg]
+def _setup(n_ops: int = OPERATORS, n_payers: int = PAYERS) -> list:  # type: ignore[type-arg]
+    """n_payers payers in two shared lists (the same payers in both), n_ops operators."""
     b = batch()
-    for i in range(PAYERS):
+    for i in range(n_payers):
         make_payer(f"並行{i}", owed=[("01", 2024, 500_000 - i * 100, date(2025, 1, 31))], b=b)
     mia = make_user("mia", Role.MANAGER)
     with frozen(WED):
         for name in ("全員A", "全員B"):  # the same payers in two lists
             v = actions.list_version_create(actor=mia, conditions=Conditions(), name=name)
             actions.list_version_publish(actor=mia, version=v, audience=Audience.SHARED)
-    return [make_user(f"op{i:02d}", Role.OPERATOR) for i in range(OPERATORS)]
+    return [make_user(f"op{i:02d}", Role.OPERATOR) for i in range(n_ops)]
 
 
 def _pull_together(operators: list, at) -> dict[int, int | None]:  # type: ignore[no-untyped-def, type-arg]
