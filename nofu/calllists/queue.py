@@ -46,6 +46,7 @@ from __future__ import annotations
 import logging
 import threading
 import time as _time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -317,15 +318,8 @@ def _offer_many(asks: list[_Ask]) -> None:
     names: dict[int, tuple[int, datetime, str]] = {}
     held_payers: list[int] = []
     for a in mine:
-        row = starts[a.operator.pk]
-        held = _Held(*row[1:8]) if row[1] is not None else None
-        st = _Start(
-            held=held,
-            held_contacts=[(_iso(x), k, res, p) for x, k, res, p in row[8] or ()],
-            held_valid_phone=bool(row[9]),
-            versions=[(v, n, _iso(c), name) for v, n, c, name in row[10] or ()],
-            callbacks_due=bool(row[11]),
-        )
+        st = _start_of(starts[a.operator.pk][1:])
+        held = st.held
         if held is not None:  # never offered again in this batch, even when expired
             held_payers.append(held.payer_id)
         if st.callbacks_due or not st.versions or (held is not None and held.callback_id):
@@ -722,6 +716,20 @@ class _Start:
     first: tuple[tuple[int, int, int, int, str], Facts, Payer] | None = None
 
 
+def _start_of(cols: Sequence[Any]) -> _Start:
+    """A `_Start` from the eleven columns START and START_MANY both return from the held
+    lease's id on: the lease (7), what was recorded during it, its valid phone, the
+    versions, whether a callback may be due."""
+    held = _Held(*cols[:7]) if cols[0] is not None else None
+    return _Start(
+        held=held,
+        held_contacts=[(_iso(x), k, res, p) for x, k, res, p in cols[7] or ()],
+        held_valid_phone=bool(cols[8]),
+        versions=[(v, n, _iso(c), name) for v, n, c, name in cols[9] or ()],
+        callbacks_due=bool(cols[10]),
+    )
+
+
 def _start(operator_id: int, now: datetime, operating: bool) -> _Start:
     today = timezone.localdate(now)
     since = now - CONTACT_WINDOW
@@ -739,14 +747,7 @@ def _start(operator_id: int, now: datetime, operating: bool) -> _Start:
             },
         )
         assert r is not None
-        held = _Held(*r[:7]) if r[0] is not None else None
-        st = _Start(
-            held=held,
-            held_contacts=[(_iso(a), k, res, p) for a, k, res, p in r[7] or ()],
-            held_valid_phone=bool(r[8]),
-            versions=[(v, n, _iso(c), name) for v, n, c, name in r[9] or ()],
-            callbacks_due=bool(r[10]),
-        )
+        st = _start_of(r)
         if r[11] is not None:  # the first candidate: id, payer, rank, owed, note; facts
             if r[16] is None:
                 facts, payer = Facts(payer_id=r[12], total_unpaid=0), None
