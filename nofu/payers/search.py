@@ -86,10 +86,8 @@ def _is_broad(rows: QuerySet) -> bool:
 
 def _in_key_order(rows: QuerySet, key: str) -> list[Payer]:
     """The first LIMIT payers of the matching rows in the order of `key` (the index's)."""
-    ids: list[int] = []
-    for pk in rows.order_by(key, "payer_id").values_list("payer_id", flat=True)[: LIMIT * 4]:
-        if pk not in ids:
-            ids.append(pk)
+    ordered = rows.order_by(key, "payer_id").values_list("payer_id", flat=True)[: LIMIT * 4]
+    ids = list(dict.fromkeys(ordered))  # a payer once, at their first row
     listed = Payer.objects.filter(_LISTED).in_bulk(ids)
     return [listed[pk] for pk in ids if pk in listed][:LIMIT]
 
